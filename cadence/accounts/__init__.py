@@ -1,0 +1,1 @@
+"""Accounts: users, logins, organisations, memberships and invitations."""

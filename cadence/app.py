@@ -1,0 +1,69 @@
+"""`create_app()`: the one ASGI application serving the API, the web UI and the service routes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from cadence import models  # noqa: F401 - registers every table on the metadata
+from cadence.accounts.api import router as accounts_router
+from cadence.accounts.security import use_fast_hashing_for_tests
+from cadence.audit.api import router as audit_router
+from cadence.clock import Clock, SystemClock
+from cadence.db import create_engine, make_sessionmaker, read_only
+from cadence.http import problems
+from cadence.http.logging import configure as configure_logging
+from cadence.http.middleware import EdgeMiddleware
+from cadence.http.service_api import router as service_router
+from cadence.http.state import AppState
+from cadence.idempotency.middleware import IdempotencyMiddleware
+from cadence.ratelimit import RateLimiter
+from cadence.settings import Settings, get_settings
+from cadence.web.pages import router as web_router
+
+STATIC_DIR = Path(__file__).parent / "web" / "static"
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+    if settings.env == "test":
+        use_fast_hashing_for_tests()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url)
+        app.state.cadence = AppState(
+            settings=settings,
+            engine=engine,
+            sessions=make_sessionmaker(engine),
+            read_sessions=make_sessionmaker(read_only(engine)),
+            clock=clock or SystemClock(),
+            limiter=RateLimiter(settings.redis_url),
+        )
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Cadence",
+        version="0.1.0",
+        summary="Scheduling and booking for bands, companies, event organisers, venues and leagues.",
+        lifespan=lifespan,
+    )
+    problems.install(app)
+    app.include_router(service_router)
+    app.include_router(accounts_router)
+    app.include_router(audit_router)
+    app.include_router(web_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(IdempotencyMiddleware, state_of=app)
+    app.add_middleware(
+        EdgeMiddleware, max_body_bytes=settings.max_body_bytes, secure=settings.secure_cookies
+    )
+    return app

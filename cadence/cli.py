@@ -1,0 +1,83 @@
+"""The `cadence` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+import click
+import uvicorn
+
+from cadence.settings import Settings
+from cadence.solve.cli import league
+
+
+@click.group()
+def main() -> None:
+    """Cadence: scheduling and booking for bands, companies, events, venues and leagues."""
+
+
+def _migrate(settings: Settings) -> None:
+    from cadence.migrate import upgrade
+
+    upgrade(settings.database_url)
+
+
+def _serve(host: str, port: int, workers: int, settings: Settings) -> None:
+    uvicorn.run(
+        "cadence.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_config=None,
+        proxy_headers=True,
+    )
+
+
+@main.command()
+def migrate() -> None:
+    """Apply pending database migrations."""
+    settings = Settings()
+    _migrate(settings)
+    click.echo("Database is up to date.")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the web UI and the API, applying pending migrations first."""
+    settings = Settings()
+    _migrate(settings)
+    _serve(host, port, workers, settings)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def demo(host: str, port: int) -> None:
+    """Migrate the embedded database, load demo data and serve on http://HOST:PORT."""
+    from cadence import demo as demo_data
+
+    os.environ.setdefault("CADENCE_BASE_URL", f"http://{host}:{port}")
+    settings = Settings()
+    _migrate(settings)
+    created = asyncio.run(demo_data.load(settings))
+    click.echo("Loaded demo data." if created else "Demo data already present.")
+    click.echo(demo_data.login_help(settings.base_url))
+    _serve(host, port, 1, settings)
+
+
+@main.command()
+def worker() -> None:
+    """Run background jobs (not needed yet: nothing is delivered in the background so far)."""
+    click.echo(
+        "cadence worker: there are no background jobs to run yet; emails stay in the outbox "
+        "(see the log lines 'email queued'). Nothing to do."
+    )
+
+
+main.add_command(league)

@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by the API and the web UI: state, dependencies, problems, middleware."""

@@ -1,0 +1,114 @@
+"""Named FastAPI dependencies: the unit of work, the caller, their membership.
+
+Authorisation lives here and only here: `require_role(Role.manager)` resolves the caller's
+membership in the organisation named by the path. Not a member (or no such organisation)
+answers 404, exactly as a missing resource, so ids of other tenants reveal nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from cadence.accounts import orgs as org_service
+from cadence.accounts import sessions
+from cadence.accounts.models import AuthSession, Membership, Organisation, User
+from cadence.accounts.roles import Role
+from cadence.context import Ctx
+from cadence.errors import CadenceError, NotFound, PermissionDenied, Unauthorized
+from cadence.http.requestctx import request_id_var
+from cadence.http.state import AppState
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def app_state(request: Request) -> AppState:
+    state: AppState = request.app.state.cadence
+    return state
+
+
+async def unit_of_work(request: Request) -> AsyncIterator[Ctx]:
+    """One transaction per request, committed before the response is sent."""
+    state = app_state(request)
+    maker = state.read_sessions if request.method in READ_METHODS else state.sessions
+    async with maker() as session:
+        ctx = Ctx(
+            session=session,
+            settings=state.settings,
+            clock=state.clock,
+            request_id=request_id_var.get(),
+        )
+        try:
+            yield ctx
+        except CadenceError as exc:
+            if exc.keeps_changes:
+                await session.commit()
+            else:
+                await session.rollback()
+            raise
+        except BaseException:
+            await session.rollback()
+            raise
+        await session.commit()
+
+
+CtxDep = Annotated[Ctx, Depends(unit_of_work, scope="function")]
+StateDep = Annotated[AppState, Depends(app_state)]
+
+_bearer = HTTPBearer(auto_error=False, description="An access token from /api/v1/auth/login")
+
+
+async def current_login(
+    ctx: CtxDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> tuple[User, AuthSession]:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("Send an access token as 'Authorization: Bearer <token>'.")
+    user, login = await sessions.user_for_access_token(ctx, credentials.credentials)
+    ctx.actor_id = user.id
+    return user, login
+
+
+LoginDep = Annotated[tuple[User, AuthSession], Depends(current_login)]
+
+
+async def current_user(login: LoginDep) -> User:
+    return login[0]
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require_role(minimum: Role) -> Callable[..., Awaitable[Membership]]:
+    """A dependency giving the caller's membership in `{org_id}`, at least `minimum`."""
+
+    async def dependency(
+        ctx: CtxDep,
+        user: CurrentUser,
+        org_id: Annotated[str, Path(max_length=64)],
+    ) -> Membership:
+        membership = await org_service.membership_of(ctx, org_id=org_id, user_id=user.id)
+        if membership is None:
+            raise NotFound("No such organisation.")
+        if not Role(membership.role).at_least(minimum):
+            raise PermissionDenied(f"This needs the {minimum.value} role or higher.")
+        return membership
+
+    return dependency
+
+
+ViewerDep = Annotated[Membership, Depends(require_role(Role.viewer))]
+MemberDep = Annotated[Membership, Depends(require_role(Role.member))]
+ManagerDep = Annotated[Membership, Depends(require_role(Role.manager))]
+AdminDep = Annotated[Membership, Depends(require_role(Role.admin))]
+OwnerDep = Annotated[Membership, Depends(require_role(Role.owner))]
+
+
+async def load_org(ctx: Ctx, membership: Membership) -> Organisation:
+    org = await ctx.session.get(Organisation, membership.org_id)
+    if org is None:
+        raise NotFound("No such organisation.")
+    return org

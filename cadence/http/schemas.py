@@ -1,0 +1,37 @@
+"""Building blocks shared by every module's request and response models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+T = TypeVar("T")
+
+
+class Input(BaseModel):
+    """Request bodies refuse unknown fields, so a typo is a 422 and not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Output(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Page(Output, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("needs a timezone offset, for example 2026-05-01T19:00:00+01:00")
+    return value
+
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Password = Annotated[str, Field(min_length=10, max_length=1000)]
+AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
+Limit = Annotated[int, Field(ge=1, le=200)]

@@ -1,0 +1,1 @@
+"""Idempotency keys: a repeated create request returns the first result instead of acting twice."""

@@ -1,0 +1,8 @@
+"""Imports every module's tables so that the metadata (and Alembic) sees the whole schema."""
+
+from cadence.accounts import models as accounts_models
+from cadence.audit import models as audit_models
+from cadence.idempotency import models as idempotency_models
+from cadence.notify import models as notify_models
+
+__all__ = ["accounts_models", "audit_models", "idempotency_models", "notify_models"]

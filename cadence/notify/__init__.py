@@ -1,0 +1,1 @@
+"""Notifications: the outbox of messages to deliver after commit."""

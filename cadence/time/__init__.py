@@ -1,0 +1,1 @@
+"""The pure time core: intervals, recurrence, layers, find-a-time, iCalendar."""
