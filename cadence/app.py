@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app = FastAPI(
         title="Cadence",
         version="0.1.0",
-        summary="Scheduling and booking for bands, companies, event organisers, venues and leagues.",
+        summary="Scheduling and booking for bands, companies, events, venues and leagues.",
         lifespan=lifespan,
     )
     problems.install(app)

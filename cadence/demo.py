@@ -69,7 +69,10 @@ async def load(settings: Settings) -> bool:
             users: dict[str, User] = {}
             for person in PEOPLE:
                 users[person.key] = await service.register(
-                    ctx, email=person.email, password=DEMO_PASSWORD, name=person.name,
+                    ctx,
+                    email=person.email,
+                    password=DEMO_PASSWORD,
+                    name=person.name,
                     timezone=person.timezone,
                 )
             ctx.actor_id = users["owner"].id
@@ -77,8 +80,14 @@ async def load(settings: Settings) -> bool:
                 org = await orgs.create_org(ctx, users["owner"], name=name, timezone=tz, kind=kind)
                 for key, role in ROLES.items():
                     if key != "owner":
-                        session.add(Membership(org_id=org.id, user_id=users[key].id, role=role,
-                                               created_at=ctx.now()))
+                        session.add(
+                            Membership(
+                                org_id=org.id,
+                                user_id=users[key].id,
+                                role=role,
+                                created_at=ctx.now(),
+                            )
+                        )
             await session.flush()
             count = len((await session.scalars(select(Membership))).all())
             return count > 0

@@ -33,11 +33,7 @@ def _iso(value: Any) -> Any:
 
 
 def row_dict(row: Any, *, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
-    return {
-        c.key: _iso(getattr(row, c.key))
-        for c in row.__table__.columns
-        if c.key not in skip
-    }
+    return {c.key: _iso(getattr(row, c.key)) for c in row.__table__.columns if c.key not in skip}
 
 
 SECRET_COLUMNS = frozenset({"password_hash", "totp_secret", "web_token_hash", "token_hash"})
@@ -56,8 +52,12 @@ async def _memberships(ctx: Ctx, user: User) -> Any:
         .where(Membership.user_id == user.id)
     )
     return [
-        {"organisation": {"id": o.id, "name": o.name}, "role": m.role, "joined_at": _iso(m.created_at)}
-        for m, o in rows.tuples()
+        {
+            "organisation": {"id": o.id, "name": o.name},
+            "role": m.role,
+            "joined_at": _iso(m.created_at),
+        }
+        for m, o in rows
     ]
 
 
@@ -71,8 +71,10 @@ async def _logins(ctx: Ctx, user: User) -> Any:
 async def _invitations(ctx: Ctx, user: User) -> Any:
     rows = await ctx.session.scalars(
         select(Invitation).where(
-            or_(Invitation.email_normalized == user.email_normalized,
-                Invitation.invited_by == user.id)
+            or_(
+                Invitation.email_normalized == user.email_normalized,
+                Invitation.invited_by == user.id,
+            )
         )
     )
     return [row_dict(r, skip=SECRET_COLUMNS) for r in rows]

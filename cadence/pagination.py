@@ -23,7 +23,7 @@ class Page(Generic[T]):
 
 async def paginate(
     session: AsyncSession,
-    query: Select[tuple[T]],
+    query: Select[T],
     key: InstrumentedAttribute[Any],
     *,
     cursor: str | None,

@@ -47,7 +47,9 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_insecure_production(self) -> Settings:
-        if self.env == "production" and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):
+        if self.env == "production" and (
+            self.secret_key == DEV_SECRET or len(self.secret_key) < 32
+        ):
             raise ValueError(
                 "CADENCE_SECRET_KEY must be set to a random value of at least 32 characters "
                 "in production"

@@ -16,8 +16,8 @@ from cadence.accounts.schemas import (
     InvitationCreated,
     InvitationOut,
     LoginIn,
-    MembershipOut,
     MemberOut,
+    MembershipOut,
     MeUpdate,
     OrgCreate,
     OrgOut,
@@ -44,47 +44,66 @@ from cadence.http.deps import (
     ViewerDep,
     load_org,
 )
-from cadence.http.schemas import Limit, Page
+from cadence.http.schemas import PROBLEM_RESPONSES, Limit, Page
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
 
 
 def _tokens(pair: sessions.TokenPair) -> TokenOut:
     return TokenOut(
-        access_token=pair.access_token, refresh_token=pair.refresh_token,
+        access_token=pair.access_token,
+        refresh_token=pair.refresh_token,
         expires_in=pair.expires_in,
     )
 
 
 def _member(membership: Membership, user: User) -> MemberOut:
-    return MemberOut(user_id=user.id, name=user.name, email=user.email,
-                     role=Role(membership.role), joined_at=membership.created_at)
+    return MemberOut(
+        user_id=user.id,
+        name=user.name,
+        email=user.email,
+        role=Role(membership.role),
+        joined_at=membership.created_at,
+    )
 
 
 def _membership(m: Membership) -> MembershipOut:
-    return MembershipOut(org_id=m.org_id, user_id=m.user_id, role=Role(m.role),
-                         joined_at=m.created_at)
+    return MembershipOut(
+        org_id=m.org_id, user_id=m.user_id, role=Role(m.role), joined_at=m.created_at
+    )
 
 
 def _org(org: Organisation, role: str | None = None) -> OrgOut:
-    return OrgOut(id=org.id, name=org.name, timezone=org.timezone, kind=org.kind,
-                  role=Role(role) if role else None)
+    return OrgOut(
+        id=org.id,
+        name=org.name,
+        timezone=org.timezone,
+        kind=org.kind,
+        role=Role(role) if role else None,
+    )
 
 
 @router.post("/auth/register", status_code=201, response_model=UserOut, tags=["auth"])
 async def register(body: RegisterIn, ctx: CtxDep) -> User:
-    return await users.register(ctx, email=body.email, password=body.password, name=body.name,
-                                timezone=body.timezone)
+    return await users.register(
+        ctx, email=body.email, password=body.password, name=body.name, timezone=body.timezone
+    )
 
 
 @router.post("/auth/login", response_model=TokenOut, tags=["auth"])
 async def login(
-    body: LoginIn, ctx: CtxDep, state: StateDep,
+    body: LoginIn,
+    ctx: CtxDep,
+    state: StateDep,
     user_agent: Annotated[str | None, Header()] = None,
 ) -> TokenOut:
     user = await sessions.verify_credentials(
-        ctx, state.limiter, email=body.email, password=body.password,
-        totp_code=body.totp_code, recovery_code=body.recovery_code,
+        ctx,
+        state.limiter,
+        email=body.email,
+        password=body.password,
+        totp_code=body.totp_code,
+        recovery_code=body.recovery_code,
     )
     ctx.actor_id = user.id
     return _tokens(await sessions.start_api_session(ctx, user, user_agent=user_agent))
@@ -106,11 +125,17 @@ async def request_password_reset(
     body: PasswordResetRequestIn, ctx: CtxDep, state: StateDep, request: Request
 ) -> dict[str, str]:
     limiter = state.limiter
-    await limiter.take(limiter.rule("5/60 minutes"), f"reset:{users.normalize_email(body.email)}",
-                       "Too many reset requests for this email; wait before trying again.")
+    await limiter.take(
+        limiter.rule("5/60 minutes"),
+        f"reset:{users.normalize_email(body.email)}",
+        "Too many reset requests for this email; wait before trying again.",
+    )
     client = request.client.host if request.client else "unknown"
-    await limiter.take(limiter.rule("30/60 minutes"), f"reset-ip:{client}",
-                       "Too many reset requests; wait before trying again.")
+    await limiter.take(
+        limiter.rule("30/60 minutes"),
+        f"reset-ip:{client}",
+        "Too many reset requests; wait before trying again.",
+    )
     await users.request_password_reset(ctx, email=body.email)
     return {"detail": "If an account exists for this email, a reset link is on its way."}
 
@@ -134,8 +159,9 @@ async def update_me(body: MeUpdate, ctx: CtxDep, user: CurrentUser) -> User:
 @router.post("/me/password", status_code=204, tags=["me"])
 async def change_password(body: PasswordChangeIn, ctx: CtxDep, login: LoginDep) -> Response:
     user, current = login
-    await users.change_password(ctx, user, current=body.current_password,
-                                new=body.new_password, keep_session=current.id)
+    await users.change_password(
+        ctx, user, current=body.current_password, new=body.new_password, keep_session=current.id
+    )
     return Response(status_code=204)
 
 
@@ -169,8 +195,9 @@ async def disable_totp(body: PasswordIn, ctx: CtxDep, user: CurrentUser) -> Resp
 
 @router.post("/orgs", status_code=201, response_model=OrgOut, tags=["orgs"])
 async def create_org(body: OrgCreate, ctx: CtxDep, user: CurrentUser) -> OrgOut:
-    org = await org_service.create_org(ctx, user, name=body.name, timezone=body.timezone,
-                                       kind=body.kind)
+    org = await org_service.create_org(
+        ctx, user, name=body.name, timezone=body.timezone, kind=body.kind
+    )
     return _org(org, Role.owner)
 
 
@@ -186,14 +213,17 @@ async def get_org(ctx: CtxDep, membership: ViewerDep) -> OrgOut:
 
 @router.patch("/orgs/{org_id}", response_model=OrgOut, tags=["orgs"])
 async def update_org(body: OrgUpdate, ctx: CtxDep, membership: AdminDep) -> OrgOut:
-    org = await org_service.update_org(ctx, await load_org(ctx, membership), name=body.name,
-                                       timezone=body.timezone)
+    org = await org_service.update_org(
+        ctx, await load_org(ctx, membership), name=body.name, timezone=body.timezone
+    )
     return _org(org, membership.role)
 
 
 @router.get("/orgs/{org_id}/members", response_model=Page[MemberOut], tags=["orgs"])
 async def list_members(
-    ctx: CtxDep, membership: ViewerDep, cursor: Annotated[str | None, Query(max_length=64)] = None,
+    ctx: CtxDep,
+    membership: ViewerDep,
+    cursor: Annotated[str | None, Query(max_length=64)] = None,
     limit: Limit = 100,
 ) -> Page[MemberOut]:
     page = await org_service.members(ctx, org_id=membership.org_id, cursor=cursor, limit=limit)
@@ -214,17 +244,23 @@ async def remove_member(user_id: str, ctx: CtxDep, membership: ViewerDep) -> Res
     return Response(status_code=204)
 
 
-@router.post("/orgs/{org_id}/invitations", status_code=201, response_model=InvitationCreated,
-             tags=["orgs"])
+@router.post(
+    "/orgs/{org_id}/invitations", status_code=201, response_model=InvitationCreated, tags=["orgs"]
+)
 async def invite(
     body: InvitationCreate, ctx: CtxDep, membership: AdminDep, user: CurrentUser
 ) -> InvitationCreated:
     org = await load_org(ctx, membership)
-    invitation, token = await org_service.invite(ctx, actor=membership, inviter=user, org=org,
-                                                 email=body.email, role=body.role)
+    invitation, token = await org_service.invite(
+        ctx, actor=membership, inviter=user, org=org, email=body.email, role=body.role
+    )
     return InvitationCreated(
-        id=invitation.id, email=invitation.email, role=Role(invitation.role),
-        expires_at=invitation.expires_at, created_at=invitation.created_at, token=token,
+        id=invitation.id,
+        email=invitation.email,
+        role=Role(invitation.role),
+        expires_at=invitation.expires_at,
+        created_at=invitation.created_at,
+        token=token,
         url=org_service.invitation_link(ctx, token),
     )
 
@@ -237,8 +273,7 @@ async def list_invitations(ctx: CtxDep, membership: AdminDep) -> Page[Invitation
 
 @router.delete("/orgs/{org_id}/invitations/{invitation_id}", status_code=204, tags=["orgs"])
 async def revoke_invitation(invitation_id: str, ctx: CtxDep, membership: AdminDep) -> Response:
-    await org_service.revoke_invitation(ctx, org_id=membership.org_id,
-                                        invitation_id=invitation_id)
+    await org_service.revoke_invitation(ctx, org_id=membership.org_id, invitation_id=invitation_id)
     return Response(status_code=204)
 
 

@@ -20,7 +20,9 @@ from cadence.pagination import Page, paginate
 async def create_org(
     ctx: Ctx, owner: User, *, name: str, timezone: str, kind: str = "general"
 ) -> Organisation:
-    org = Organisation(name=name, timezone=ensure_timezone(timezone), kind=kind, created_at=ctx.now())
+    org = Organisation(
+        name=name, timezone=ensure_timezone(timezone), kind=kind, created_at=ctx.now()
+    )
     ctx.session.add(org)
     await ctx.session.flush()
     ctx.session.add(
@@ -28,7 +30,11 @@ async def create_org(
     )
     await ctx.session.flush()
     await audit.record(
-        ctx, org_id=org.id, action="org.create", target_type="organisation", target_id=org.id,
+        ctx,
+        org_id=org.id,
+        action="org.create",
+        target_type="organisation",
+        target_id=org.id,
         after={"name": name, "timezone": timezone, "kind": kind},
     )
     return org
@@ -44,8 +50,13 @@ async def update_org(
         org.timezone = ensure_timezone(timezone)
     await ctx.session.flush()
     await audit.record(
-        ctx, org_id=org.id, action="org.update", target_type="organisation", target_id=org.id,
-        before=before, after={"name": org.name, "timezone": org.timezone},
+        ctx,
+        org_id=org.id,
+        action="org.update",
+        target_type="organisation",
+        target_id=org.id,
+        before=before,
+        after={"name": org.name, "timezone": org.timezone},
     )
     return org
 
@@ -57,7 +68,7 @@ async def orgs_of(ctx: Ctx, user_id: str) -> list[tuple[Organisation, str]]:
         .where(Membership.user_id == user_id)
         .order_by(Organisation.name, Organisation.id)
     )
-    return [(org, role) for org, role in rows.tuples()]
+    return [(org, role) for org, role in rows]
 
 
 async def membership_of(ctx: Ctx, *, org_id: str, user_id: str) -> Membership | None:
@@ -102,15 +113,22 @@ async def change_role(ctx: Ctx, *, actor: Membership, user_id: str, role: Role) 
     _ensure_can_grant(actor_role, role)
     if Role(target.role) is Role.owner and actor_role is not Role.owner:
         raise PermissionDenied("Only an owner can change another owner's role.")
-    if Role(target.role) is Role.owner and role is not Role.owner:
-        if await _count_owners(ctx, actor.org_id) <= 1:
-            raise Conflict("An organisation needs at least one owner: make someone else owner first.")
+    demoting_owner = Role(target.role) is Role.owner and role is not Role.owner
+    if demoting_owner and await _count_owners(ctx, actor.org_id) <= 1:
+        raise Conflict(
+            "An organisation needs at least one owner: make someone else owner first."
+        )
     before = {"role": target.role}
     target.role = role
     await ctx.session.flush()
     await audit.record(
-        ctx, org_id=actor.org_id, action="member.role_change", target_type="membership",
-        target_id=target.user_id, before=before, after={"role": role.value},
+        ctx,
+        org_id=actor.org_id,
+        action="member.role_change",
+        target_type="membership",
+        target_id=target.user_id,
+        before=before,
+        after={"role": role.value},
     )
     return target
 
@@ -129,8 +147,12 @@ async def remove_member(ctx: Ctx, *, actor: Membership, user_id: str) -> None:
         raise Conflict("An organisation needs at least one owner: make someone else owner first.")
     await ctx.session.delete(target)
     await audit.record(
-        ctx, org_id=actor.org_id, action="member.remove", target_type="membership",
-        target_id=user_id, before={"role": target.role},
+        ctx,
+        org_id=actor.org_id,
+        action="member.remove",
+        target_type="membership",
+        target_id=user_id,
+        before={"role": target.role},
     )
 
 
@@ -177,8 +199,12 @@ async def invite(
         ),
     )
     await audit.record(
-        ctx, org_id=org.id, action="invitation.create", target_type="invitation",
-        target_id=invitation.id, after={"email": invitation.email, "role": role.value},
+        ctx,
+        org_id=org.id,
+        action="invitation.create",
+        target_type="invitation",
+        target_id=invitation.id,
+        after={"email": invitation.email, "role": role.value},
     )
     return invitation, token
 
@@ -207,7 +233,10 @@ async def revoke_invitation(ctx: Ctx, *, org_id: str, invitation_id: str) -> Non
         raise NotFound("No such invitation.")
     invitation.revoked_at = ctx.now()
     await audit.record(
-        ctx, org_id=org_id, action="invitation.revoke", target_type="invitation",
+        ctx,
+        org_id=org_id,
+        action="invitation.revoke",
+        target_type="invitation",
         target_id=invitation.id,
     )
 
@@ -244,7 +273,11 @@ async def accept(ctx: Ctx, *, token: str, user: User) -> Membership:
     ctx.session.add(membership)
     await ctx.session.flush()
     await audit.record(
-        ctx, org_id=invitation.org_id, action="invitation.accept", target_type="membership",
-        target_id=user.id, after={"role": invitation.role},
+        ctx,
+        org_id=invitation.org_id,
+        action="invitation.accept",
+        target_type="membership",
+        target_id=user.id,
+        after={"role": invitation.role},
     )
     return membership

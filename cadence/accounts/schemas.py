@@ -37,7 +37,7 @@ class LoginIn(Input):
 class TokenOut(Output):
     access_token: str
     refresh_token: str
-    token_type: Literal["bearer"] = "bearer"
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105
     expires_in: int
 
 

@@ -73,7 +73,12 @@ def read_access_token(token: str, *, secret: str, now: datetime) -> AccessClaims
             token,
             secret,
             algorithms=[JWT_ALGORITHM],
-            options={"verify_exp": False, "require": ["sub", "sid", "exp"]},
+            options={
+                "verify_exp": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+                "require": ["sub", "sid", "exp"],
+            },
         )
     except jwt.PyJWTError as exc:
         raise Unauthorized("The access token is invalid.") from exc

@@ -37,7 +37,9 @@ def ensure_timezone(name: str) -> str:
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidInput(f"Unknown timezone {name!r}: use an IANA name such as Europe/London.") from exc
+        raise InvalidInput(
+            f"Unknown timezone {name!r}: use an IANA name such as Europe/London."
+        ) from exc
     if name not in zoneinfo.available_timezones() and name != "UTC":
         raise InvalidInput(f"Unknown timezone {name!r}: use an IANA name such as Europe/London.")
     return name
@@ -75,7 +77,10 @@ async def register(
     await ctx.session.flush()
     ctx.actor_id = ctx.actor_id or user.id
     await audit.record(
-        ctx, action="user.register", target_type="user", target_id=user.id,
+        ctx,
+        action="user.register",
+        target_type="user",
+        target_id=user.id,
         after={"email": user.email, "name": user.name},
     )
     return user
@@ -91,8 +96,12 @@ async def update_profile(
         user.timezone = ensure_timezone(timezone)
     await ctx.session.flush()
     await audit.record(
-        ctx, action="user.update", target_type="user", target_id=user.id,
-        before=before, after={"name": user.name, "timezone": user.timezone},
+        ctx,
+        action="user.update",
+        target_type="user",
+        target_id=user.id,
+        before=before,
+        after={"name": user.name, "timezone": user.timezone},
     )
     return user
 
@@ -254,9 +263,7 @@ async def delete_account(ctx: Ctx, user: User, *, password: str) -> None:
         owners = await ctx.session.scalar(
             select(func.count()).where(Membership.org_id == org_id, Membership.role == Role.owner)
         )
-        members = await ctx.session.scalar(
-            select(func.count()).where(Membership.org_id == org_id)
-        )
+        members = await ctx.session.scalar(select(func.count()).where(Membership.org_id == org_id))
         if owners == 1 and (members or 0) > 1:
             org = await ctx.session.get(Organisation, org_id)
             raise Conflict(
@@ -266,7 +273,10 @@ async def delete_account(ctx: Ctx, user: User, *, password: str) -> None:
         if members == 1:
             await ctx.session.execute(delete(Organisation).where(Organisation.id == org_id))
     await audit.record(
-        ctx, action="user.delete", target_type="user", target_id=user.id,
+        ctx,
+        action="user.delete",
+        target_type="user",
+        target_id=user.id,
         before={"email": user.email},
     )
     await ctx.session.delete(user)

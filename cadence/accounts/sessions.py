@@ -110,8 +110,11 @@ async def _issue_pair(ctx: Ctx, session: AuthSession) -> TokenPair:
     await ctx.session.flush()
     ttl = timedelta(minutes=ctx.settings.access_token_minutes)
     access = mint_access_token(
-        secret=ctx.settings.secret_key, user_id=session.user_id, session_id=session.id,
-        now=now, ttl=ttl,
+        secret=ctx.settings.secret_key,
+        user_id=session.user_id,
+        session_id=session.id,
+        now=now,
+        ttl=ttl,
     )
     return TokenPair(access, refresh, int(ttl.total_seconds()), session.id)
 

@@ -9,7 +9,6 @@ import logging
 import time
 import uuid
 
-
 from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -67,7 +66,11 @@ class EdgeMiddleware:
             request_id_var.reset(token)
 
     async def _http(
-        self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes],
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        headers: dict[bytes, bytes],
         request_id: str,
     ) -> None:
         start = time.perf_counter()
@@ -94,7 +97,8 @@ class EdgeMiddleware:
             await self.app(scope, receive, send_with_headers)
         except TooLarge:
             response = problem(
-                413, f"The request body is larger than {self.max_body} bytes.",
+                413,
+                f"The request body is larger than {self.max_body} bytes.",
             )
             await response(scope, receive, send_with_headers)
         finally:
@@ -154,5 +158,3 @@ def header(scope: Scope, name: bytes) -> str | None:
         if key.lower() == name:
             return bytes(value).decode("latin-1")
     return None
-
-

@@ -7,11 +7,12 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cadence.errors import CadenceError, RateLimited
+from cadence.web.templating import error_page, prefers_html
 
 log = logging.getLogger("cadence.errors")
 PROBLEM_JSON = "application/problem+json"
@@ -60,7 +61,14 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     errors = []
     for err in exc.errors():
         loc = [str(part) for part in err.get("loc", ())]
-        errors.append({"loc": loc, "field": ".".join(loc[1:]) or loc[0] if loc else "", "msg": err.get("msg", ""), "type": err.get("type", "")})
+        errors.append(
+            {
+                "loc": loc,
+                "field": ".".join(loc[1:]) or loc[0] if loc else "",
+                "msg": err.get("msg", ""),
+                "type": err.get("type", ""),
+            }
+        )
     return errors
 
 
@@ -68,9 +76,13 @@ async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = _field_errors(exc)
     if any(e["type"] == "json_invalid" for e in errors):
-        return problem(400, "The request body is not valid JSON.", slug="malformed-json", errors=errors)
+        return problem(
+            400, "The request body is not valid JSON.", slug="malformed-json", errors=errors
+        )
     fields = ", ".join(sorted({e["field"] for e in errors if e["field"]}))
-    return problem(422, f"Some fields are invalid: {fields}." if fields else "Invalid input.", errors=errors)
+    return problem(
+        422, f"Some fields are invalid: {fields}." if fields else "Invalid input.", errors=errors
+    )
 
 
 async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
@@ -82,11 +94,21 @@ async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status, exc.detail, slug=exc.slug, title=exc.title, headers=headers, **extra)
 
 
-async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
+def _wants_page(request: Request) -> bool:
+    """Browsers outside the API get an HTML page instead of problem+json."""
+    return not request.url.path.startswith("/api/") and prefers_html(request)
+
+
+async def on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"Nothing at {request.url.path}."
+    if _wants_page(request):
+        _slug, title = _HTTP_SLUGS.get(exc.status_code, ("error", "Error"))
+        if exc.status_code == 404:
+            detail = "There is no page at this address. Check the link, or start again from home."
+        return error_page(request, exc.status_code, title, detail, headers=dict(exc.headers or {}))
     return problem(exc.status_code, detail, headers=dict(exc.headers or {}))
 
 
@@ -98,8 +120,9 @@ async def on_integrity_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def on_operational_error(request: Request, exc: Exception) -> JSONResponse:
     log.warning("database unavailable", extra={"error": str(exc).splitlines()[0][:300]})
-    return problem(503, "The database is busy or unavailable; try again shortly.",
-                   headers={"Retry-After": "1"})
+    return problem(
+        503, "The database is busy or unavailable; try again shortly.", headers={"Retry-After": "1"}
+    )
 
 
 async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -35,3 +35,34 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Password = Annotated[str, Field(min_length=10, max_length=1000)]
 AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
 Limit = Annotated[int, Field(ge=1, le=200)]
+
+
+class ProblemOut(BaseModel):
+    """RFC 9457 problem details, as every error of the API is answered."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+
+
+def _problem(description: str) -> dict[str, object]:
+    return {
+        "model": ProblemOut,
+        "description": description,
+        "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/ProblemOut"}}
+        },
+    }
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
+    400: _problem("Malformed request"),
+    401: _problem("Missing, invalid or expired access token"),
+    403: _problem("Your role in this organisation does not allow it"),
+    404: _problem("Not found, or belongs to another organisation"),
+    409: _problem("Conflicts with the current state"),
+    413: _problem("Request body over 1 MiB"),
+    422: _problem("Invalid input; `errors` lists the offending fields"),
+    429: _problem("Too many requests; see Retry-After"),
+}

@@ -24,7 +24,7 @@ async def readyz(state: StateDep) -> dict[str, object] | Response:
         async with state.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
         checks["database"] = "ok"
-    except Exception as exc:  # noqa: BLE001 - any failure means not ready
+    except Exception as exc:
         checks["database"] = f"error: {type(exc).__name__}"
     if state.settings.redis_url:
         try:
@@ -36,12 +36,16 @@ async def readyz(state: StateDep) -> dict[str, object] | Response:
             finally:
                 await client.aclose()
             checks["redis"] = "ok"
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             checks["redis"] = f"error: {type(exc).__name__}"
     if all(v == "ok" for v in checks.values()):
         return {"status": "ready", "checks": checks}
-    return problem(503, "Not ready: " + ", ".join(f"{k} {v}" for k, v in checks.items()),
-                   slug="not-ready", checks=checks)
+    return problem(
+        503,
+        "Not ready: " + ", ".join(f"{k} {v}" for k, v in checks.items()),
+        slug="not-ready",
+        checks=checks,
+    )
 
 
 @router.get("/metrics", response_class=Response)

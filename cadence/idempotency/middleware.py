@@ -79,8 +79,9 @@ class IdempotencyMiddleware:
             return None
         state = self._state()
         try:
-            claims = read_access_token(auth[7:].strip(), secret=state.settings.secret_key,
-                                       now=state.clock.now())
+            claims = read_access_token(
+                auth[7:].strip(), secret=state.settings.secret_key, now=state.clock.now()
+            )
         except Unauthorized:
             return None
         return claims.user_id
@@ -92,15 +93,25 @@ class IdempotencyMiddleware:
         while True:
             try:
                 async with state.sessions() as session, session.begin():
-                    session.add(IdempotentRequest(caller=caller, key=key,
-                                                  request_hash=fingerprint,
-                                                  created_at=state.clock.now()))
+                    session.add(
+                        IdempotentRequest(
+                            caller=caller,
+                            key=key,
+                            request_hash=fingerprint,
+                            created_at=state.clock.now(),
+                        )
+                    )
                 return None
             except IntegrityError:
                 pass
             async with state.read_sessions() as session:
-                row = (await session.scalars(select(IdempotentRequest).where(
-                    IdempotentRequest.caller == caller, IdempotentRequest.key == key))).first()
+                row = (
+                    await session.scalars(
+                        select(IdempotentRequest).where(
+                            IdempotentRequest.caller == caller, IdempotentRequest.key == key
+                        )
+                    )
+                ).first()
             if row is None:
                 continue  # the earlier request failed and released the key: claim it now
             if row.request_hash != fingerprint or row.state == "done":
@@ -110,24 +121,35 @@ class IdempotencyMiddleware:
             await asyncio.sleep(WAIT_STEP_SECONDS)
             waited += WAIT_STEP_SECONDS
 
-    async def _answer(self, row: IdempotentRequest, fingerprint: str, scope: Scope,
-                      receive: Receive, send: Send) -> None:
+    async def _answer(
+        self, row: IdempotentRequest, fingerprint: str, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        response: Response
         if row.request_hash != fingerprint:
             response = problem(
-                422, "This Idempotency-Key was already used with a different request body.",
+                422,
+                "This Idempotency-Key was already used with a different request body.",
                 slug="idempotency-key-reused",
             )
         elif row.state != "done":
-            response = problem(409, "A request with this Idempotency-Key is still in progress.",
-                               slug="idempotency-in-progress", headers={"Retry-After": "1"})
+            response = problem(
+                409,
+                "A request with this Idempotency-Key is still in progress.",
+                slug="idempotency-in-progress",
+                headers={"Retry-After": "1"},
+            )
         else:
-            response = Response(row.body or b"", status_code=row.status_code or 200,
-                                media_type=row.content_type,
-                                headers={"Idempotent-Replayed": "true"})
+            response = Response(
+                row.body or b"",
+                status_code=row.status_code or 200,
+                media_type=row.content_type,
+                headers={"Idempotent-Replayed": "true"},
+            )
         await response(scope, receive, send)
 
-    async def _run_and_store(self, scope: Scope, receive: Receive, send: Send, caller: str,
-                             key: str) -> None:
+    async def _run_and_store(
+        self, scope: Scope, receive: Receive, send: Send, caller: str, key: str
+    ) -> None:
         captured: dict[str, object] = {"status": 500, "type": None, "chunks": []}
 
         async def capture(message: Message) -> None:
@@ -158,9 +180,16 @@ class IdempotencyMiddleware:
                 return
             chunks = captured["chunks"]
             assert isinstance(chunks, list)
-            await session.execute(update(IdempotentRequest).where(*where).values(
-                state="done", status_code=status, content_type=captured["type"],
-                body=b"".join(chunks)))
+            await session.execute(
+                update(IdempotentRequest)
+                .where(*where)
+                .values(
+                    state="done",
+                    status_code=status,
+                    content_type=captured["type"],
+                    body=b"".join(chunks),
+                )
+            )
 
 
 async def _read_all(receive: Receive) -> bytes:
@@ -173,4 +202,3 @@ async def _read_all(receive: Receive) -> bytes:
         if not message.get("more_body", False):
             break
     return b"".join(chunks)
-

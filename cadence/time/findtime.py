@@ -34,7 +34,7 @@ from enum import StrEnum
 import numpy as np
 
 from cadence.time import _kernel as K
-from cadence.time.layers import Availability, WeeklyPattern, WeeklyRange, layer_batch
+from cadence.time.layers import Availability, Level, WeeklyPattern, WeeklyRange, layer_batch
 from cadence.time.zones import EPOCH, MINUTE, from_minute, to_minute
 
 __all__ = [
@@ -70,7 +70,7 @@ class Reason(StrEnum):
     BUSY = "busy"  # the slot overlaps one of their busy events (detail: its title)
     BUFFER = "buffer"  # free, but a busy event is within the requested buffer
     OUTSIDE_AVAILABILITY = "outside_availability"  # not wholly inside their available time
-    NO_AVAILABILITY = "no_availability"  # no available time at all in the window
+    NO_AVAILABILITY = "no_availability"  # has set no availability at all (no pattern ranges)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +190,6 @@ class _Grid:
     busy_e: K.IntArray
     busy_off: K.IntArray
     busy_owner: K.IntArray
-    has_free: K.BoolArray
     before: int
     after: int
 
@@ -232,11 +231,19 @@ def _grid(
     can = K.slot_ranges(usable, stride, n_slots, step, length, inside=True)
     hit_nb = K.slot_ranges(nb, stride, n_slots, step, length, inside=False)
     can_nb = K.intersect_ranges(can, hit_nb, n_slots)
-    has_free = np.bincount(free[0] // stride, minlength=n) > 0
     return _Grid(
         ws, stride, step, length, n_slots, can, can_nb, free, usable, nb, bs, be, off, owner,
-        has_free, before, after,
+        before, after,
     )  # fmt: skip
+
+
+def _never_available(av: Availability) -> bool:
+    """No weekly ranges and no exception that adds time: the person never set availability."""
+    if av.pattern is not None and av.pattern.ranges:
+        return False
+    if any(a.level != Level.UNAVAILABLE for a in av.adjustments):
+        return False
+    return all(c.level == Level.UNAVAILABLE or not c.dates for c in av.holidays)
 
 
 def _first_per_owner(hits: K.IntArray, owner: K.IntArray, start: K.IntArray) -> dict[int, int]:
@@ -266,7 +273,7 @@ def _explain(grid: _Grid, people: Sequence[Person], k: int, col: K.BoolArray) ->
     out: list[Unavailable] = []
     for p, in_free in zip(missing.tolist(), inside.tolist(), strict=True):
         person = people[p]
-        if not grid.has_free[p]:
+        if _never_available(person.availability):
             out.append(Unavailable(person.user_id, Reason.NO_AVAILABILITY))
         elif p in direct:
             title = person.busy[direct[p] - int(grid.busy_off[p])].title

@@ -159,6 +159,7 @@ class ZoneTable:
     change_at: IntArray
     offsets: IntArray
     local_keys: IntArray
+    shift_keys: IntArray
 
     def utc_offsets(self, utc: IntArray) -> IntArray:
         """Offset (minutes east of UTC) in force at each UTC minute."""
@@ -181,6 +182,16 @@ class ZoneTable:
         out: IntArray = np.maximum(self.change_at[i], local - self.offsets[i])
         return out
 
+    def to_utc_shifted(self, local: IntArray) -> IntArray:
+        """RFC 5545 §3.3.5 reading: a skipped wall time is read with the offset in force
+        before the gap (so it lands the gap's length later); a repeated one takes its first
+        instance. This is what every calendar client does with a TZID, so recurrence
+        expansion uses it to place occurrences exactly where subscribers will see them.
+        """
+        i = np.searchsorted(self.shift_keys, local, side="right")
+        out: IntArray = local - self.offsets[i]
+        return out
+
     def to_utc_scalar(self, local: int) -> int:
         return int(self.to_utc(np.array([local], dtype=np.int64))[0])
 
@@ -196,7 +207,8 @@ def _zone_table_years(key: str, first_year: int, last_year: int) -> ZoneTable:
     change_at = np.array([_FAR_PAST] + [c[0] for c in changes], dtype=np.int64)
     offsets = np.array([first_off] + [c[2] for c in changes], dtype=np.int64)
     local_keys = np.array([c[0] + c[1] for c in changes], dtype=np.int64)
-    return ZoneTable(key, change_at, offsets, local_keys)
+    shift_keys = np.array([c[0] + max(c[1], c[2]) for c in changes], dtype=np.int64)
+    return ZoneTable(key, change_at, offsets, local_keys, shift_keys)
 
 
 def zone_table(zone: str | ZoneInfo, start_min: int, end_min: int) -> ZoneTable:

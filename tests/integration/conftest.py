@@ -19,8 +19,9 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(env="test", database_url=database_url, log_level="WARNING",
-                    base_url="http://testserver")
+    return Settings(
+        env="test", database_url=database_url, log_level="WARNING", base_url="http://testserver"
+    )
 
 
 @pytest.fixture
@@ -57,28 +58,39 @@ class Person:
 
 async def signup(client: httpx.AsyncClient, email: str, name: str | None = None) -> Person:
     """Register and log in a person through the public API."""
-    reg = await client.post("/api/v1/auth/register",
-                            json={"email": email, "password": PASSWORD, "name": name or email})
+    reg = await client.post(
+        "/api/v1/auth/register", json={"email": email, "password": PASSWORD, "name": name or email}
+    )
     assert reg.status_code == 201, reg.text
     login = await client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
     assert login.status_code == 200, login.text
     tokens = login.json()
-    return Person(reg.json()["id"], email, name or email, tokens["access_token"],
-                  tokens["refresh_token"])
+    return Person(
+        reg.json()["id"], email, name or email, tokens["access_token"], tokens["refresh_token"]
+    )
 
 
-async def make_org(client: httpx.AsyncClient, owner: Person, name: str = "The Band",
-                   timezone: str = "Europe/London") -> str:
-    r = await client.post("/api/v1/orgs", json={"name": name, "timezone": timezone},
-                          headers=owner.auth)
+async def make_org(
+    client: httpx.AsyncClient,
+    owner: Person,
+    name: str = "The Band",
+    timezone: str = "Europe/London",
+) -> str:
+    r = await client.post(
+        "/api/v1/orgs", json={"name": name, "timezone": timezone}, headers=owner.auth
+    )
     assert r.status_code == 201, r.text
     return str(r.json()["id"])
 
 
-async def add_member(client: httpx.AsyncClient, org_id: str, owner: Person, person: Person,
-                     role: str = "member") -> None:
-    r = await client.post(f"/api/v1/orgs/{org_id}/invitations",
-                          json={"email": person.email, "role": role}, headers=owner.auth)
+async def add_member(
+    client: httpx.AsyncClient, org_id: str, owner: Person, person: Person, role: str = "member"
+) -> None:
+    r = await client.post(
+        f"/api/v1/orgs/{org_id}/invitations",
+        json={"email": person.email, "role": role},
+        headers=owner.auth,
+    )
     assert r.status_code == 201, r.text
     r = await client.post(f"/api/v1/invitations/{r.json()['token']}/accept", headers=person.auth)
     assert r.status_code == 200, r.text

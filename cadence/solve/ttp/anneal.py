@@ -21,9 +21,8 @@ from operator import eq, getitem
 from cadence.solve.ttp.model import Rounds, TTPInstance
 
 _CACHE_SIZE = 400_000
-import os
-WU = float(os.environ.get("WU", "1.05"))
-WD = float(os.environ.get("WD", "1.05"))
+_WEIGHT_STEP = 1.05  # strategic oscillation factor, applied every 1024 moves
+_T_RATIO = 10.0  # initial / final temperature of a cooling cycle
 
 Progress = Callable[[int | None, int, float], None]
 """Called with (best feasible distance or None, current violations, elapsed seconds)."""
@@ -229,10 +228,9 @@ class Annealer:
         cur_dist, cur_viol = self.totals()
         best_dist: int | None = cur_dist if cur_viol == 0 else None
         best_rows = [bytearray(r) for r in self.rows] if cur_viol == 0 else None
-        t0 = self._initial_temperature() * float(__import__("os").environ.get("TF", "1"))
-        t_ratio = float(__import__("os").environ.get("TR", "500"))
-        t_end = t0 / t_ratio
-        weight = t0 * float(__import__("os").environ.get("WF", "1"))
+        t0 = self._initial_temperature()
+        t_end = t0 / _T_RATIO
+        weight = t0
         temp = t0
         cycle_start, cycle_len = start, budget
         since_best = 0
@@ -260,7 +258,7 @@ class Annealer:
                     next_report = now + progress_every
                 if it & 1023 == 0:
                     # Strategic oscillation: hover at the feasibility boundary.
-                    weight = weight * WU if cur_viol else max(weight / WD, 1.0)
+                    weight = weight * _WEIGHT_STEP if cur_viol else max(weight / _WEIGHT_STEP, 1.0)
             it += 1
             since_best += 1
             new = self.random_move()

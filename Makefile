@@ -1,0 +1,41 @@
+# Two commands for a new user: `make demo` and `make test`. Everything else is optional.
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PYTEST_WORKERS ?= 2
+
+.PHONY: demo test lint check install serve bench clean
+
+$(UV):
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# The environment comes from uv.lock, exactly: `--frozen` refuses to re-resolve.
+$(VENV)/.installed: $(UV) uv.lock pyproject.toml
+	UV_PYTHON=python3 $(UV) sync --frozen --quiet
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(VENV)/bin/cadence demo
+
+serve: install
+	$(VENV)/bin/cadence serve
+
+test: install
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy --strict cadence
+
+check: lint test
+
+bench: install
+	$(VENV)/bin/python bench/run.py
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var .pytest_cache .mypy_cache .ruff_cache

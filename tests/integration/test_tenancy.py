@@ -1,0 +1,53 @@
+"""Every route of the API, called by a member of another organisation, answers 404.
+
+The route list comes from the app's own OpenAPI description, so a new route is covered the
+day it is added; a route with a path parameter this test cannot fill fails loudly.
+"""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI
+
+from tests.integration.conftest import add_member, make_org, signup
+
+# Routes whose path parameter is a secret the caller brings, not another tenant's id:
+# they answer 404 for unknown secrets and follow their own documented rules otherwise.
+SECRET_PARAM_ROUTES = {"/api/v1/invitations/{token}/accept"}
+
+
+async def test_other_tenants_ids_answer_404_on_every_route(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    owner = await signup(client, "owner-a@example.com")
+    member = await signup(client, "member-a@example.com")
+    org_a = await make_org(client, owner, "Org A")
+    await add_member(client, org_a, owner, member)
+    invitation = await client.post(
+        f"/api/v1/orgs/{org_a}/invitations",
+        json={"email": "later@example.com", "role": "member"},
+        headers=owner.auth,
+    )
+    samples = {"org_id": org_a, "user_id": member.id, "invitation_id": invitation.json()["id"]}
+
+    outsider = await signup(client, "owner-b@example.com")
+    await make_org(client, outsider, "Org B")
+
+    checked = 0
+    for path, operations in app.openapi()["paths"].items():
+        if "{" not in path or not path.startswith("/api/") or path in SECRET_PARAM_ROUTES:
+            continue
+        params = [part[1:-1] for part in path.split("/") if part.startswith("{")]
+        missing = [p for p in params if p not in samples]
+        assert not missing, f"add a sample id for {missing} of {path} to this test"
+        url = path.format(**samples)
+        for method in operations:
+            r = await client.request(method.upper(), url, json={}, headers=outsider.auth)
+            assert r.status_code == 404, f"{method.upper()} {path} answered {r.status_code}"
+            assert r.headers["content-type"].startswith("application/problem+json")
+            checked += 1
+    assert checked >= 5
+    # The owner still sees everything: the 404s above were about tenancy, not broken routes.
+    assert (
+        await client.get(f"/api/v1/orgs/{org_a}/members", headers=owner.auth)
+    ).status_code == 200
