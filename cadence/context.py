@@ -7,6 +7,8 @@ acting and the request id that ties log lines and audit rows together.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cadence.clock import Clock
 from cadence.settings import Settings
+
+log = logging.getLogger("cadence.context")
 
 
 @dataclass
@@ -23,7 +27,24 @@ class Ctx:
     clock: Clock
     actor_id: str | None = None
     request_id: str | None = None
-    after_commit: list[object] = field(default_factory=list)
+    after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def on_commit(self, action: Callable[[], Awaitable[None]]) -> None:
+        """Run `action` once this unit of work has committed (never if it rolls back).
+
+        For side effects that must not leave before the data they describe is durable:
+        waking a worker, fanning out a live update. Anything that must not be lost goes
+        through an outbox row instead; these actions are best effort.
+        """
+        self.after_commit.append(action)
+
+    async def run_after_commit(self) -> None:
+        actions, self.after_commit = self.after_commit, []
+        for action in actions:
+            try:
+                await action()
+            except Exception:
+                log.exception("after-commit action failed")

@@ -126,6 +126,6 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 async def transaction(
     sessions: async_sessionmaker[AsyncSession],
 ) -> AsyncIterator[AsyncSession]:
-    """One unit of work: commits when the block ends normally, rolls back otherwise."""
+    """One transaction outside a request: commits when the block ends, rolls back on error."""
     async with sessions() as session, session.begin():
         yield session

@@ -18,7 +18,7 @@ def alembic_config() -> Config:
     return config
 
 
-async def upgrade_engine(engine: AsyncEngine, revision: str = "head") -> None:
+async def upgrade_engine(engine: AsyncEngine, revision: str = "heads") -> None:
     config = alembic_config()
 
     def run(sync_conn: Any) -> None:
@@ -29,7 +29,7 @@ async def upgrade_engine(engine: AsyncEngine, revision: str = "head") -> None:
         await conn.run_sync(run)
 
 
-async def upgrade_url(url: str, revision: str = "head") -> None:
+async def upgrade_url(url: str, revision: str = "heads") -> None:
     engine = create_engine(url, pool_size=1)
     try:
         await upgrade_engine(engine, revision)
@@ -37,5 +37,5 @@ async def upgrade_url(url: str, revision: str = "head") -> None:
         await engine.dispose()
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(url: str, revision: str = "heads") -> None:
     asyncio.run(upgrade_url(url, revision))

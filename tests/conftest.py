@@ -17,6 +17,9 @@ from cadence.migrate import upgrade_url
 from tests.services import POSTGRES_URL, need, postgres_available
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+# Unique per test run, so two runs at once (two terminals, CI and a developer) never share
+# a database.
+RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid()))[:12]
 
 
 @pytest.fixture(scope="session")
@@ -33,26 +36,28 @@ def _pg_admin_url() -> str:
 
 def _pg_worker_url() -> str:
     base, _, _db = POSTGRES_URL.rpartition("/")
-    return f"{base}/cadence_test_{WORKER}"
+    return f"{base}/cadence_test_{RUN_ID}_{WORKER}"
 
 
-async def _recreate_pg_database() -> None:
+async def _pg_admin(statement: str) -> None:
     admin = create_async_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
-    name = _pg_worker_url().rpartition("/")[2]
     try:
         async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+            await conn.execute(text(statement))
     finally:
         await admin.dispose()
-    await upgrade_url(_pg_worker_url())
 
 
 @pytest.fixture(scope="session")
-def postgres_database() -> str:
+def postgres_database() -> Iterator[str]:
+    """A PostgreSQL database of this run and worker, migrated once, dropped at the end."""
     need("PostgreSQL", postgres_available())
-    asyncio.run(_recreate_pg_database())
-    return _pg_worker_url()
+    name = _pg_worker_url().rpartition("/")[2]
+    asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+    asyncio.run(upgrade_url(_pg_worker_url()))
+    yield _pg_worker_url()
+    asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def _truncate_all(url: str) -> None:

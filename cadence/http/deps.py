@@ -46,6 +46,7 @@ async def unit_of_work(request: Request) -> AsyncIterator[Ctx]:
         except CadenceError as exc:
             if exc.keeps_changes:
                 await session.commit()
+                await ctx.run_after_commit()
             else:
                 await session.rollback()
             raise
@@ -53,6 +54,7 @@ async def unit_of_work(request: Request) -> AsyncIterator[Ctx]:
             await session.rollback()
             raise
         await session.commit()
+        await ctx.run_after_commit()
 
 
 CtxDep = Annotated[Ctx, Depends(unit_of_work, scope="function")]

@@ -10,7 +10,7 @@ from types import TracebackType
 from typing import TextIO
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 
 class ProgressReporter:
@@ -22,7 +22,7 @@ class ProgressReporter:
         self.stream = stream if stream is not None else sys.stderr
         self.tty = self.stream.isatty()
         self._bar: Progress | None = None
-        self._task: int | None = None
+        self._task: TaskID | None = None
         self._last = ""
 
     def __enter__(self) -> ProgressReporter:

@@ -35,7 +35,7 @@ import numpy as np
 
 from cadence.time import _kernel as K
 from cadence.time.layers import Availability, Level, WeeklyPattern, WeeklyRange, layer_batch
-from cadence.time.zones import EPOCH, MINUTE, from_minute, to_minute
+from cadence.time.zones import MINUTE, NaiveDatetimeError, from_minute, to_minute
 
 __all__ = [
     "MAX_LIMIT",
@@ -88,12 +88,17 @@ class Busy:
     end_minute: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        s = to_minute(self.start, "busy start")
-        to_minute(self.end, "busy end")
-        if self.end < self.start:
+        # Tens of thousands of these are built per request, so this is kept lean.
+        start, end = self.start, self.end
+        if start.utcoffset() is None:
+            raise NaiveDatetimeError("busy start")
+        if end.utcoffset() is None:
+            raise NaiveDatetimeError("busy end")
+        s, e = start.timestamp(), end.timestamp()
+        if e < s:
             raise ValueError("busy time ends before it starts")
-        object.__setattr__(self, "start_minute", s)
-        object.__setattr__(self, "end_minute", -((EPOCH - self.end) // MINUTE))
+        object.__setattr__(self, "start_minute", int(s // 60))
+        object.__setattr__(self, "end_minute", -int(-e // 60))
 
 
 @dataclass(frozen=True, slots=True)

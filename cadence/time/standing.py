@@ -115,34 +115,39 @@ def standing_weekly_slot(
         np.clip(np.array(be, dtype=np.int64), ws, we) + owner * stride - ws,
     )
     _, nb, usable = layer_batch([p.availability for p in asked], ws, we, stride, busy)
-    # Query in ascending order (person-major, then time): searchsorted is much faster on
-    # sorted needles; then put the answers back in (candidate, week) order.
-    order_t = np.argsort(starts, kind="stable")
-    x = ((np.arange(n, dtype=np.int64) * stride)[:, None] + (starts[order_t] - ws)[None, :]).ravel()
-    inv = np.empty_like(order_t)
-    inv[order_t] = np.arange(len(order_t))
-    shape = (n, len(cand_t), weeks)
-    can = K.inside_points(usable, x, length).reshape(n, -1)[:, inv].reshape(shape)
-    nbm = can & K.hits_points(nb, x, length).reshape(n, -1)[:, inv].reshape(shape)
-
-    miss = ~can
-    req_miss = miss[:n_req].sum(axis=(0, 2))
-    total_miss = miss.sum(axis=(0, 2))
-    worst = miss.sum(axis=0).max(axis=1)
-    nb_total = nbm.sum(axis=(0, 2))
+    # Every occurrence start lies on a grid of step g from the earliest one (g divides the
+    # granularity and every offset difference), so the find-a-time range machinery answers
+    # all of them at once: per grid slot, how many (required) people can come.
+    g = int(np.gcd.reduce(np.append(starts - ws, step)))
+    n_grid = (int(starts.max()) - ws) // g + 1
+    can_r = K.slot_ranges(usable, stride, n_grid, g, length, inside=True)
+    nb_r = K.intersect_ranges(
+        can_r, K.slot_ranges(nb, stride, n_grid, g, length, inside=False), n_grid
+    )
+    k = ((starts - ws) // g).reshape(len(cand_t), weeks)
+    come = K.count_ranges(can_r, n_grid)[k]
+    req_come = K.count_ranges(can_r, n_grid, can_r[0] < n_req)[k]
+    req_miss = (n_req - req_come).sum(axis=1)
+    total_miss = (n - come).sum(axis=1)
+    worst = (n - come).max(axis=1)
+    nb_total = K.count_ranges(nb_r, n_grid)[k].sum(axis=1)
     order = np.lexsort((cand_t, cand_wd, nb_total, worst, total_miss, req_miss))[:limit]
 
     out: list[StandingSlot] = []
     starts_2d = starts.reshape(len(cand_t), weeks)
+    rows = (np.arange(n, dtype=np.int64) * stride)[:, None]
     for c in order.tolist():
-        can_c = can[:, c, :].T.tolist()  # [week][person]
-        nb_c = nbm[:, c, :].T.tolist()
+        x = (rows + (starts_2d[c] - ws)[None, :]).ravel()
+        can_c = K.inside_points(usable, x, length).reshape(n, weeks).T.tolist()
+        nb_c = K.hits_points(nb, x, length).reshape(n, weeks).T.tolist()
         occ = tuple(
             StandingOccurrence(
                 starts_at=from_minute(int(starts_2d[c, w])),
                 ends_at=from_minute(int(starts_2d[c, w]) + length),
                 available=tuple(u for u, ok in zip(ids, can_c[w], strict=True) if ok),
-                if_need_be=tuple(u for u, ok in zip(ids, nb_c[w], strict=True) if ok),
+                if_need_be=tuple(
+                    u for u, ok, nb_ok in zip(ids, can_c[w], nb_c[w], strict=True) if ok and nb_ok
+                ),
                 missing=tuple(u for u, ok in zip(ids, can_c[w], strict=True) if not ok),
             )
             for w in range(weeks)

@@ -68,10 +68,21 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with log.open("wb") as out:
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "uvicorn", "cadence.app:create_app", "--factory",
-                "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "cadence.app:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-access-log",
             ],
-            env=env, stdout=out, stderr=subprocess.STDOUT, cwd=Path(__file__).parents[2],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=Path(__file__).parents[2],
         )
         try:
             _wait_until_up(base_url, process, log)

@@ -8,6 +8,7 @@ owner, change their role, log out; with the bad-input checks along the way.
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_play
 from tests.e2e.conftest import CHROMIUM_ARGS
 
 PASSWORD = "correct horse battery"
-SCREENSHOT = Path("/tmp/cadence-members-phone.png")
+SCREENSHOT = Path(tempfile.gettempdir()) / "cadence-members-phone.png"
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +71,9 @@ def log_in(page: Page, email: str) -> None:
 def log_out(page: Page) -> None:
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("status")).to_contain_text("You have logged out")
-    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in")
+    ).to_be_visible()
 
 
 def test_flow_3_register_invite_accept_change_role(page: Page) -> None:
@@ -131,7 +134,9 @@ def test_flow_3_register_invite_accept_change_role(page: Page) -> None:
     row = page.locator("tr", has_text="bo@example.com")
     row.get_by_label("Role of Bo Member").select_option("manager")
     row.get_by_role("button", name="Save").click()
-    expect(page.locator("tr", has_text="bo@example.com")).to_contain_text("Bo Member is now manager")
+    expect(page.locator("tr", has_text="bo@example.com")).to_contain_text(
+        "Bo Member is now manager"
+    )
     page.reload()
     expect(page.get_by_label("Role of Bo Member")).to_have_value("manager")
 

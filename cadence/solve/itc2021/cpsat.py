@@ -13,7 +13,8 @@ from ortools.sat.python import cp_model
 
 from cadence.solve.itc2021.model import Constraint, Game, Instance
 
-LinearExpr = cp_model.LinearExprT
+LinearExpr = cp_model.LinearExpr
+_sum = cp_model.LinearExpr.sum
 
 
 HARD_WEIGHT = 1000
@@ -24,7 +25,7 @@ class Model:
     def __init__(self, inst: Instance, relax_hard: bool = False) -> None:
         self.inst = inst
         self.relax_hard = relax_hard
-        self.hard_devs: list[LinearExpr] = []
+        self.hard_devs: list[cp_model.IntVar] = []
         self.m = cp_model.CpModel()
         n, ns = inst.n_teams, inst.n_slots
         m = self.m
@@ -39,22 +40,29 @@ class Model:
         for h, a in ((h, a) for h in range(n) for a in range(n) if h != a):
             m.add_exactly_one(x[h, a, s] for s in range(ns))
             if inst.phased and h < a:
-                first = [x[h, a, s] + x[a, h, s] for s in range(inst.half)]
-                m.add(sum(first) == 1)
+                first = [v for s in range(inst.half) for v in (x[h, a, s], x[a, h, s])]
+                m.add(_sum(first) == 1)
         for t in range(n):
             for s in range(ns):
-                m.add_exactly_one([x[t, o, s] for o in range(n) if o != t] + [x[o, t, s] for o in range(n) if o != t])
+                m.add_exactly_one(
+                    [x[t, o, s] for o in range(n) if o != t]
+                    + [x[o, t, s] for o in range(n) if o != t]
+                )
         self.home: dict[tuple[int, int], LinearExpr] = {
-            (t, s): sum(x[t, o, s] for o in range(n) if o != t) for t in range(n) for s in range(ns)
+            (t, s): _sum([x[t, o, s] for o in range(n) if o != t])
+            for t in range(n)
+            for s in range(ns)
         }
         self._breaks: dict[tuple[int, int, str], cp_model.IntVar] = {}
-        self.penalties: list[tuple[int, LinearExpr]] = []
+        self.penalties: list[tuple[int, cp_model.IntVar]] = []
         for c in inst.constraints:
             self._add(c)
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def games_of(self, team: int, against: tuple[int, ...], mode: str, slots: range | tuple[int, ...]) -> list[cp_model.IntVar]:
+    def games_of(
+        self, team: int, against: tuple[int, ...], mode: str, slots: range | tuple[int, ...]
+    ) -> list[cp_model.IntVar]:
         out: list[cp_model.IntVar] = []
         for s in slots:
             for o in against:
@@ -73,9 +81,9 @@ class Model:
             b = self.m.new_bool_var(f"b{kind}{t}_{s}")
             h0, h1 = self.home[t, s - 1], self.home[t, s]
             if kind == "H":
-                self.m.add(b >= h0 + h1 - 1)
+                self.m.add(b + 1 >= h0 + h1)
             else:
-                self.m.add(b >= 1 - h0 - h1)
+                self.m.add(b + h0 + h1 >= 1)
             self._breaks[key] = b
         return self._breaks[key]
 
@@ -113,27 +121,27 @@ class Model:
             against = everyone if c.kind == "CA1" else c.teams2
             for t in c.teams:
                 g = self.games_of(t, against, c.mode, c.slots)
-                self.bound(c, sum(g), c.min, c.max, len(g))
+                self.bound(c, _sum(g), c.min, c.max, len(g))
         elif c.kind == "CA3":
             for t in c.teams:
                 for start in range(inst.n_slots - c.intp + 1):
                     g = self.games_of(t, c.teams2, c.mode, range(start, start + c.intp))
-                    self.bound(c, sum(g), c.min, c.max, len(g))
+                    self.bound(c, _sum(g), c.min, c.max, len(g))
         elif c.kind == "CA4":
             groups = [(s,) for s in c.slots] if c.scope == "EVERY" else [c.slots]
             for slots in groups:
                 g = [v for t in c.teams for v in self.games_of(t, c.teams2, c.mode, slots)]
-                self.bound(c, sum(g), c.min, c.max, len(g))
+                self.bound(c, _sum(g), c.min, c.max, len(g))
         elif c.kind == "GA1":
             g = [self.x[h, a, s] for h, a in c.meetings for s in c.slots]
-            self.bound(c, sum(g), c.min, c.max, len(g))
+            self.bound(c, _sum(g), c.min, c.max, len(g))
         elif c.kind == "BR1":
             for t in c.teams:
                 b = self.breaks(t, c.slots, c.mode)
-                self.bound(c, sum(b), 0, c.intp, len(b))
+                self.bound(c, _sum(b), 0, c.intp, len(b))
         elif c.kind == "BR2":
             b = [v for t in c.teams for v in self.breaks(t, c.slots, "HA")]
-            self.bound(c, sum(b), 0, c.intp, len(b))
+            self.bound(c, _sum(b), 0, c.intp, len(b))
         elif c.kind == "FA2":
             self._fa2(c)
         elif c.kind == "SE1":
@@ -146,7 +154,9 @@ class Model:
         for i, j in combinations(sorted(c.teams), 2):
             worst = None if c.hard else self.m.new_int_var(0, self.inst.n_slots, "dev")
             for s in order:
-                diff = sum(self.home[i, u] - self.home[j, u] for u in range(s + 1))
+                diff = _sum([self.home[i, u] for u in range(s + 1)]) - _sum(
+                    [self.home[j, u] for u in range(s + 1)]
+                )
                 if worst is None:
                     self.m.add(diff <= c.intp)
                     self.m.add(-diff <= c.intp)
@@ -159,8 +169,12 @@ class Model:
     def _se1(self, c: Constraint) -> None:
         ns = self.inst.n_slots
         for i, j in combinations(sorted(c.teams), 2):
-            si = sum(s * self.x[i, j, s] for s in range(ns))
-            sj = sum(s * self.x[j, i, s] for s in range(ns))
+            si = cp_model.LinearExpr.weighted_sum(
+                [self.x[i, j, s] for s in range(ns)], list(range(ns))
+            )
+            sj = cp_model.LinearExpr.weighted_sum(
+                [self.x[j, i, s] for s in range(ns)], list(range(ns))
+            )
             gap = self.m.new_int_var(0, ns, "gap")
             self.m.add_abs_equality(gap, si - sj)
             if c.hard:
@@ -173,13 +187,15 @@ class Model:
     # -- solving -----------------------------------------------------------------------------
 
     def objective(self) -> LinearExpr:
-        return sum(p * d for p, d in self.penalties)
+        return cp_model.LinearExpr.weighted_sum(
+            [d for _, d in self.penalties], [p for p, _ in self.penalties]
+        )
 
     def games(self, solver: cp_model.CpSolver | cp_model.CpSolverSolutionCallback) -> list[Game]:
         return [(h, a, s) for (h, a, s), v in self.x.items() if solver.boolean_value(v)]
 
     def hint(self, games: list[Game]) -> None:
         chosen = set(games)
-        self.m.clear_hints()
+        self.m.clear_hints()  # type: ignore[no-untyped-call]
         for key, v in self.x.items():
             self.m.add_hint(v, key in chosen)

@@ -79,9 +79,9 @@ class _Schedule:
     def breaks(self, team: int, slots: Iterable[int], mode: str = "HA") -> int:
         c = 0
         for t in slots:
-            if t > 0 and self.home[team][t] == self.home[team][t - 1]:
-                if mode == "HA" or (mode == "H") == self.home[team][t]:
-                    c += 1
+            same = t > 0 and self.home[team][t] == self.home[team][t - 1]
+            if same and (mode == "HA" or (mode == "H") == self.home[team][t]):
+                c += 1
         return c
 
 
@@ -110,8 +110,7 @@ def deviation(inst: Instance, sched: _Schedule, c: Constraint) -> int:
         t2 = set(c.teams2)
         if c.scope == "EVERY":
             return sum(
-                _excess(sum(sched.count(t, t2, c.mode, (s,)) for t in c.teams), c)
-                for s in c.slots
+                _excess(sum(sched.count(t, t2, c.mode, (s,)) for t in c.teams), c) for s in c.slots
             )
         return _excess(sum(sched.count(t, t2, c.mode, c.slots) for t in c.teams), c)
     if c.kind == "GA1":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET  # noqa: S405 - trusted benchmark files; expat >= 2.4 guards entity bombs
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from cadence.solve.itc2021.model import KINDS, Constraint, Game, Instance
@@ -30,7 +30,9 @@ def _constraint(el: ET.Element) -> Constraint:
     mn = int(a.get("min", "0"))
     slots = _ids(a.get("slots"))
     if kind == "CA1":
-        return Constraint(kind, hard, penalty, _ids(a["teams"]), (), slots, a["mode"], min=mn, max=mx)
+        return Constraint(
+            kind, hard, penalty, _ids(a["teams"]), (), slots, a["mode"], min=mn, max=mx
+        )
     if kind in ("CA2", "CA3", "CA4"):
         return Constraint(
             kind,
@@ -46,9 +48,20 @@ def _constraint(el: ET.Element) -> Constraint:
             intp=int(a.get("intp", "0")),
         )
     if kind == "GA1":
-        return Constraint(kind, hard, penalty, slots=slots, min=mn, max=mx, meetings=_meetings(a["meetings"]))
+        return Constraint(
+            kind, hard, penalty, slots=slots, min=mn, max=mx, meetings=_meetings(a["meetings"])
+        )
     if kind == "BR1":
-        return Constraint(kind, hard, penalty, _ids(a["teams"]), (), slots, a.get("mode2", "HA"), intp=int(a["intp"]))
+        return Constraint(
+            kind,
+            hard,
+            penalty,
+            _ids(a["teams"]),
+            (),
+            slots,
+            a.get("mode2", "HA"),
+            intp=int(a["intp"]),
+        )
     if kind in ("BR2", "FA2"):
         return Constraint(kind, hard, penalty, _ids(a["teams"]), (), slots, intp=int(a["intp"]))
     if kind == "SE1":

@@ -1,12 +1,10 @@
-"""ITC2021 search: CP-SAT finds a schedule meeting the hard constraints, then minimises the
-soft penalties from that point (solution hint) until the time limit.
-
-Feasibility first because the competition instances are tightly constrained: asking CP-SAT
-for feasibility alone finds a first schedule much sooner than optimising from scratch.
+"""ITC2021 search: a short CP-SAT feasibility attempt on the full model, then CP-SAT LNS
+(hard rules priced high, soft ones at their penalty) from the best schedule so far.
 """
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,15 +13,14 @@ from ortools.sat.python import cp_model
 
 from cadence.solve.itc2021.cpsat import Model
 from cadence.solve.itc2021.evaluator import Evaluation, evaluate
+from cadence.solve.itc2021.lns import InconsistentResult, improve
 from cadence.solve.itc2021.model import Game, Instance
 from cadence.solve.itc2021.roundrobin import circle_double_round_robin
 
+__all__ = ["ITC2021Result", "InconsistentResult", "solve_itc2021"]
+
 Progress = Callable[[int, int, float], None]
 """Called with (hard violations, objective, elapsed seconds) of the best schedule so far."""
-
-
-class InconsistentResult(RuntimeError):
-    """CP-SAT's claimed objective disagrees with the independent evaluator: a bug."""
 
 
 @dataclass(frozen=True)
@@ -40,17 +37,6 @@ class ITC2021Result:
     @property
     def objective(self) -> int:
         return self.evaluation.objective
-
-
-class _Reporter(cp_model.CpSolverSolutionCallback):
-    def __init__(self, start: float, on_progress: Progress | None) -> None:
-        super().__init__()
-        self.start = start
-        self.on_progress = on_progress
-
-    def on_solution_callback(self) -> None:
-        if self.on_progress is not None:
-            self.on_progress(0, round(self.objective_value), time.perf_counter() - self.start)
 
 
 def _solver(seconds: float, seed: int, workers: int) -> cp_model.CpSolver:
@@ -76,16 +62,16 @@ def solve_itc2021(
     def left() -> float:
         return deadline - time.perf_counter()
 
-    fallback = circle_double_round_robin(inst.n_teams)
-    best = fallback
+    rng = random.Random(seed)
+    best = circle_double_round_robin(inst.n_teams)
     status = "fallback"
     if on_progress is not None:
-        ev = evaluate(inst, fallback)
+        ev = evaluate(inst, best)
         on_progress(ev.hard, ev.objective, time.perf_counter() - start)
-    if left() > 1.0:
+    if left() > 2.0:
+        # Phase 1: a short pure-feasibility attempt on the full model.
         model = Model(inst)
-        # Phase 1: hard constraints only.
-        solver = _solver(left() * 0.6, seed, workers)
+        solver = _solver(min(left() * 0.25, 60.0), seed, workers)
         code = solver.solve(model.m)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             best = model.games(solver)
@@ -93,25 +79,26 @@ def solve_itc2021(
             if on_progress is not None:
                 ev = evaluate(inst, best)
                 on_progress(ev.hard, ev.objective, time.perf_counter() - start)
-            # Phase 2: minimise the soft penalties from there.
-            if left() > 1.0 and model.penalties:
-                model.hint(best)
-                model.m.minimize(model.objective())
-                solver = _solver(left(), seed, workers)
-                code = solver.solve(model.m, _Reporter(start, on_progress))
-                if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                    best = model.games(solver)
-                    status = "optimal" if code == cp_model.OPTIMAL else "improved"
-                    claimed = round(solver.objective_value)
-                    check = evaluate(inst, best)
-                    if check.hard or check.objective > claimed:
-                        raise InconsistentResult(
-                            f"CP-SAT claims objective {claimed} with no hard violation, "
-                            f"evaluator says hard={check.hard} objective={check.objective}"
-                        )
+    if left() > 2.0:
+        # Phase 2: LNS on the relaxed model (hard rules priced high) from the best so far.
+        relaxed = Model(inst, relax_hard=True)
+        relaxed.m.minimize(relaxed.objective())
+        best = improve(
+            inst,
+            relaxed,
+            best,
+            deadline=deadline,
+            rng=rng,
+            workers=workers,
+            on_progress=on_progress,
+            start=start,
+        )
+        status = "lns"
     evaluation = evaluate(inst, best)
-    if evaluation.structure and best is not fallback:
-        raise InconsistentResult(f"solver returned a malformed schedule: {evaluation.structure[:3]}")
+    if evaluation.structure:
+        raise InconsistentResult(
+            f"solver returned a malformed schedule: {evaluation.structure[:3]}"
+        )
     return ITC2021Result(
         games=sorted(best, key=lambda g: (g[2], g[0])),
         evaluation=evaluation,

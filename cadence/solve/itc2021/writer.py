@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape
 
 from cadence.solve.itc2021.evaluator import Evaluation
 from cadence.solve.itc2021.model import Game, Instance
@@ -13,15 +13,14 @@ def solution_xml(inst: Instance, games: list[Game], evaluation: Evaluation) -> s
         '<?xml version="1.0" encoding="UTF-8"?>',
         "<Solution>",
         "  <MetaData>",
-        f"    <InstanceName>{inst.name}</InstanceName>".replace("&", "&amp;"),
+        f"    <InstanceName>{escape(inst.name)}</InstanceName>",
         "    <Contributor>Cadence</Contributor>",
-        f'    <ObjectiveValue infeasibility="{evaluation.hard}" objective="{evaluation.objective}"/>',
+        f'    <ObjectiveValue infeasibility="{evaluation.hard}"'
+        f' objective="{evaluation.objective}"/>',
         "  </MetaData>",
         "  <Games>",
     ]
     for h, a, s in sorted(games, key=lambda g: (g[2], g[0])):
-        lines.append(
-            f"    <ScheduledMatch home={quoteattr(str(h))} away={quoteattr(str(a))} slot={quoteattr(str(s))}/>"
-        )
+        lines.append(f'    <ScheduledMatch home="{h}" away="{a}" slot="{s}"/>')
     lines += ["  </Games>", "</Solution>", ""]
     return "\n".join(lines)

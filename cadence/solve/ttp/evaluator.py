@@ -8,6 +8,7 @@ itself here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from cadence.solve.ttp.model import Rounds, TTPInstance
 
@@ -58,7 +59,7 @@ def evaluate(instance: TTPInstance, rounds: Rounds) -> TTPEvaluation:
     total = 0
     for t in range(n):
         path = [t, *venue[t], t]
-        total += sum(d[a][b] for a, b in zip(path, path[1:], strict=False))
+        total += sum(d[a][b] for a, b in pairwise(path))
         streak = 0
         last_home: bool | None = None
         for r, v in enumerate(venue[t]):

@@ -2,6 +2,7 @@
 
 They use only zoneinfo/datetime and the pure-Python IntervalSet, never the numpy kernels.
 """
+# ruff: noqa: DTZ001 - naive datetimes here are wall-clock times on purpose
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def ref_timeline(av: Availability, window: Interval) -> tuple[IntervalSet, Inter
             for r in av.pattern.ranges:
                 if r.weekday != d.weekday():
                     continue
-                midnight = datetime(d.year, d.month, d.day)  # noqa: DTZ001 - a wall time
+                midnight = datetime(d.year, d.month, d.day)
                 s = ref_resolve(midnight + timedelta(minutes=r.start), zone)
                 e = ref_resolve(midnight + timedelta(minutes=r.end), zone)
                 if e > s:
@@ -54,7 +55,7 @@ def ref_timeline(av: Availability, window: Interval) -> tuple[IntervalSet, Inter
     overrides: list[tuple[IntervalSet, Level]] = []
     for cal in av.holidays:
         for day in sorted(cal.dates):
-            midnight = datetime(day.year, day.month, day.day)  # noqa: DTZ001 - a wall time
+            midnight = datetime(day.year, day.month, day.day)
             s = ref_resolve(midnight, cal.timezone)
             e = ref_resolve(midnight + timedelta(days=1), cal.timezone)
             overrides.append((IntervalSet.span(s, e), cal.level))

@@ -27,7 +27,7 @@ ZONES = ["Europe/London", "America/New_York", "Australia/Lord_Howe", "Asia/Kolka
 
 
 def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+    return datetime(*args, tzinfo=UTC)  # type: ignore[misc,arg-type]
 
 
 def span(a: datetime, b: datetime) -> IntervalSet:

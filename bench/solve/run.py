@@ -1,0 +1,117 @@
+"""Benchmark the league solvers through the real CLI and print a markdown table.
+
+Every run's output is re-validated with the independent evaluators; a run whose schedule is
+infeasible or whose printed figure disagrees with its file fails the whole benchmark.
+
+    .venv/bin/python bench/solve/run.py ttp NL8 NL10 --time-limit 60 --seeds 1 2 3
+    .venv/bin/python bench/solve/run.py itc2021 ITC2021_Early_1 --time-limit 300 --seeds 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from cadence.solve.itc2021 import evaluate as evaluate_itc
+from cadence.solve.itc2021 import parse_solution
+from cadence.solve.itc2021 import read_instance as read_itc
+from cadence.solve.ttp import evaluate as evaluate_ttp
+from cadence.solve.ttp import read_instance as read_ttp
+
+SHARED = Path("/work/shared/data")
+LOCAL = Path(__file__).parent / "instances"
+CADENCE = str(Path(sys.executable).parent / "cadence")
+BEST_TTP = {
+    "NL4": 8276, "NL6": 23916, "NL8": 39721, "NL10": 59436, "NL12": 110729, "NL14": 188728,
+    "NL16": 261687, "CIRC4": 20, "CIRC6": 64, "CIRC8": 132, "CIRC10": 242, "CON4": 17,
+    "CON6": 43, "CON8": 80, "CON10": 124,
+}  # fmt: skip
+BEST_ITC = {"ITC2021_Early_1": 362, "ITC2021_Early_2": 144, "ITC2021_Early_3": 934}
+
+
+def ttp_instance(name: str, tmp: Path) -> Path:
+    for base in (SHARED / "ttp", LOCAL):
+        if (base / f"{name}.txt").exists():
+            return base / f"{name}.txt"
+    if name.startswith(("CIRC", "CON")):  # both classes are defined by a formula
+        n = int(name.removeprefix("CIRC").removeprefix("CON"))
+        circ = name.startswith("CIRC")
+        rows = [
+            " ".join(
+                str(min(abs(i - j), n - abs(i - j)) if circ else int(i != j)) for j in range(n)
+            )
+            for i in range(n)
+        ]
+        path = tmp / f"{name}.txt"
+        path.write_text("\n".join(rows) + "\n")
+        return path
+    raise SystemExit(f"unknown TTP instance {name}")
+
+
+def run_ttp(name: str, seed: int, limit: float, tmp: Path) -> int:
+    src = ttp_instance(name, tmp)
+    out = tmp / f"{name}-{seed}.json"
+    cmd = [CADENCE, "league", "ttp", str(src), "--time-limit", str(limit), "--seed", str(seed)]
+    proc = subprocess.run([*cmd, "--out", str(out)], capture_output=True, text=True, check=True)
+    printed = int(proc.stdout.strip().splitlines()[-1])
+    doc = json.loads(out.read_text())
+    check = evaluate_ttp(read_ttp(src), [[(h, a) for h, a in r] for r in doc["rounds"]])
+    if not check.feasible or check.distance != printed or doc["distance"] != printed:
+        raise SystemExit(f"{name} seed {seed}: INVALID {printed} vs {check}")
+    return printed
+
+
+def run_itc(name: str, seed: int, limit: float, tmp: Path) -> tuple[int, int]:
+    src = SHARED / "itc2021" / f"{name}.xml"
+    out = tmp / f"{name}-{seed}.xml"
+    cmd = [CADENCE, "league", "itc2021", str(src), "--time-limit", str(limit), "--seed", str(seed)]
+    proc = subprocess.run([*cmd, "--out", str(out)], capture_output=True, text=True, check=True)
+    last = proc.stdout.strip().splitlines()[-1]
+    check = evaluate_itc(read_itc(src), parse_solution(out.read_text()))
+    if last != f"hard={check.hard} objective={check.objective}":
+        raise SystemExit(
+            f"{name} seed {seed}: printed {last!r}, evaluator {check.hard}/{check.objective}"
+        )
+    return check.hard, check.objective
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("problem", choices=["ttp", "itc2021"])
+    p.add_argument("instances", nargs="+")
+    p.add_argument("--time-limit", type=float, default=60.0)
+    p.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    p.add_argument("--jobs", type=int, default=1, help="parallel runs (machine has 2 cores)")
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory() as d, ThreadPoolExecutor(args.jobs) as pool:
+        tmp = Path(d)
+        if args.problem == "ttp":
+            print("| instance | best known | limit s | runs | median | best | median gap |")
+            print("|---|---:|---:|---:|---:|---:|---:|")
+            for name in args.instances:
+                runs = [(name, s, args.time_limit, tmp) for s in args.seeds]
+                vals = list(pool.map(lambda r: run_ttp(*r), runs))
+                med, bk = statistics.median(vals), BEST_TTP.get(name)
+                gap = f"{100 * (med - bk) / bk:.2f}%" if bk else "-"
+                print(f"| {name} | {bk or '-'} | {args.time_limit:g} | {len(vals)} | "
+                      f"{med:g} | {min(vals)} | {gap} |", flush=True)  # fmt: skip
+        else:
+            print("| instance | best known | limit s | runs | hard (median) | objective (median) |")
+            print("|---|---:|---:|---:|---:|---:|")
+            for name in args.instances:
+                runs = [(name, s, args.time_limit, tmp) for s in args.seeds]
+                res = list(pool.map(lambda r: run_itc(*r), runs))
+                hard = statistics.median(h for h, _ in res)
+                obj = statistics.median(o for _, o in res)
+                print(f"| {name} | {BEST_ITC.get(name, '-')} | {args.time_limit:g} | {len(res)} | "
+                      f"{hard:g} | {obj:g} |", flush=True)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
