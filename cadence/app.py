@@ -13,8 +13,10 @@ from cadence import models  # noqa: F401 - registers every table on the metadata
 from cadence.accounts.api import router as accounts_router
 from cadence.accounts.security import use_fast_hashing_for_tests
 from cadence.audit.api import router as audit_router
+from cadence.booking.api import router as booking_router
 from cadence.clock import Clock, SystemClock
 from cadence.db import create_engine, make_sessionmaker, read_only
+from cadence.events.api import router as events_router
 from cadence.http import problems
 from cadence.http.logging import configure as configure_logging
 from cadence.http.middleware import EdgeMiddleware
@@ -60,6 +62,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(service_router)
     app.include_router(accounts_router)
     app.include_router(audit_router)
+    app.include_router(events_router)
+    app.include_router(booking_router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(IdempotencyMiddleware, state_of=app)

@@ -28,7 +28,32 @@ async def test_other_tenants_ids_answer_404_on_every_route(
         json={"email": "later@example.com", "role": "member"},
         headers=owner.auth,
     )
-    samples = {"org_id": org_a, "user_id": member.id, "invitation_id": invitation.json()["id"]}
+    event = {
+        "name": "Gig",
+        "starts_at": "2027-01-01T20:00:00Z",
+        "ends_at": "2027-01-01T23:00:00Z",
+        "capacity": 2,
+    }
+    public = await client.post(f"/api/v1/orgs/{org_a}/events", json=event, headers=owner.auth)
+    draft = await client.post(
+        f"/api/v1/orgs/{org_a}/events", json={**event, "draft": True}, headers=owner.auth
+    )
+    booking = await client.post(
+        f"/api/v1/events/{public.json()['id']}/bookings", json={"quantity": 2}, headers=member.auth
+    )
+    entry = await client.post(
+        f"/api/v1/events/{public.json()['id']}/waitlist", json={"quantity": 1}, headers=owner.auth
+    )
+    samples = {
+        "org_id": org_a,
+        "user_id": member.id,
+        "invitation_id": invitation.json()["id"],
+        # Published events are public by contract; a draft is the org's private resource.
+        "event_id": draft.json()["id"],
+        "booking_id": booking.json()["id"],
+        "ticket_id": booking.json()["tickets"][0]["id"],
+        "entry_id": entry.json()["id"],
+    }
 
     outsider = await signup(client, "owner-b@example.com")
     await make_org(client, outsider, "Org B")

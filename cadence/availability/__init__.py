@@ -1,0 +1,1 @@
+"""The availability engine: each person's persisted layers (weekly pattern, exceptions)."""

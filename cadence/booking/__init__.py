@@ -1,0 +1,1 @@
+"""Booking engine: capacity pools, holds, bookings, waitlist, signed tickets, check-in."""

@@ -1,0 +1,196 @@
+"""HTTP API of bookings, the waitlist, tickets and door check-in."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from sqlalchemy import select
+
+from cadence.booking import checkin as door
+from cadence.booking import service, waitlist
+from cadence.booking.documents import qr_png
+from cadence.booking.keys import signing_key
+from cadence.booking.models import Booking, Ticket, WaitlistEntry
+from cadence.booking.tickets import public_key_pem
+from cadence.context import Ctx
+from cadence.events import service as events
+from cadence.events.schemas import (
+    BookingOut,
+    CancelledOut,
+    CheckinIn,
+    CheckinOut,
+    QuantityIn,
+    TicketKeyOut,
+    TicketOut,
+    WaitlistOut,
+)
+from cadence.http.deps import CtxDep, CurrentUser, MemberDep, ViewerDep, load_org
+from cadence.http.schemas import PROBLEM_RESPONSES, Limit, Page
+from cadence.pagination import paginate
+
+router = APIRouter(prefix="/api/v1", tags=["bookings"], responses=PROBLEM_RESPONSES)
+
+
+async def present(ctx: Ctx, b: Booking, issued: list[Ticket] | None = None) -> BookingOut:
+    tickets = issued if issued is not None else await service.tickets_of(ctx, b.id)
+    return BookingOut(
+        id=b.id,
+        event_id=b.event_id,
+        status=b.status,
+        quantity=b.quantity,
+        tickets=[
+            TicketOut(id=t.id, number=t.number, code=t.code, status=t.status) for t in tickets
+        ],
+        hold_expires_at=b.hold_expires_at,
+        created_at=b.created_at,
+    )
+
+
+async def present_entry(ctx: Ctx, entry: WaitlistEntry) -> WaitlistOut:
+    return WaitlistOut(
+        id=entry.id,
+        event_id=entry.event_id,
+        quantity=entry.quantity,
+        position=await waitlist.position(ctx, entry),
+        status=entry.status,
+        offer_booking_id=entry.offer_booking_id,
+        offer_expires_at=entry.offer_expires_at,
+    )
+
+
+@router.post("/events/{event_id}/bookings", status_code=201, response_model=BookingOut)
+async def book(event_id: str, body: QuantityIn, ctx: CtxDep, user: CurrentUser) -> BookingOut:
+    event = await events.readable(ctx, event_id=event_id, user=user)
+    await waitlist.expire_offers(ctx, event_id=event.id)
+    booking, issued = await service.book(ctx, event=event, user=user, quantity=body.quantity)
+    return await present(ctx, booking, issued)
+
+
+@router.get("/events/{event_id}/bookings", response_model=Page[BookingOut])
+async def event_bookings(
+    event_id: str,
+    ctx: CtxDep,
+    user: CurrentUser,
+    cursor: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Limit = 50,
+) -> Page[BookingOut]:
+    event = await events.managed(ctx, event_id=event_id, user=user)
+    page = await paginate(
+        ctx.session,
+        select(Booking).where(Booking.event_id == event.id),
+        Booking.id,
+        cursor=cursor,
+        limit=limit,
+    )
+    return Page(items=[await present(ctx, b) for b in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/me/bookings", response_model=Page[BookingOut])
+async def my_bookings(
+    ctx: CtxDep,
+    user: CurrentUser,
+    cursor: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Limit = 50,
+) -> Page[BookingOut]:
+    page = await paginate(
+        ctx.session,
+        select(Booking).where(Booking.user_id == user.id),
+        Booking.id,
+        cursor=cursor,
+        limit=limit,
+        desc=True,
+    )
+    return Page(items=[await present(ctx, b) for b in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/bookings/{booking_id}", response_model=BookingOut)
+async def get_booking(booking_id: str, ctx: CtxDep, user: CurrentUser) -> BookingOut:
+    return await present(ctx, await service.booking_for(ctx, booking_id=booking_id, user=user))
+
+
+@router.post("/bookings/{booking_id}/cancel", response_model=CancelledOut)
+async def cancel_booking(booking_id: str, ctx: CtxDep, user: CurrentUser) -> CancelledOut:
+    booking = await service.booking_for(ctx, booking_id=booking_id, user=user, lock=True)
+    by = "customer" if booking.user_id == user.id else "organiser"
+    booking = await service.cancel(ctx, booking=booking, by=by)
+    return CancelledOut(id=booking.id, status=booking.status)
+
+
+@router.get("/bookings/{booking_id}/tickets/{ticket_id}/qr.png", response_class=Response)
+async def ticket_qr(booking_id: str, ticket_id: str, ctx: CtxDep, user: CurrentUser) -> Response:
+    booking = await service.booking_for(ctx, booking_id=booking_id, user=user)
+    ticket = await ctx.session.get(Ticket, ticket_id)
+    if ticket is None or ticket.booking_id != booking.id:
+        from cadence.errors import NotFound
+
+        raise NotFound("No such ticket.")
+    return Response(
+        qr_png(ticket.code),
+        media_type="image/png",
+        headers={"Cache-Control": "private, max-age=3600"},
+    )
+
+
+@router.post("/events/{event_id}/waitlist", status_code=201, response_model=WaitlistOut)
+async def join_waitlist(
+    event_id: str, body: QuantityIn, ctx: CtxDep, user: CurrentUser
+) -> WaitlistOut:
+    event = await events.readable(ctx, event_id=event_id, user=user)
+    await waitlist.expire_offers(ctx, event_id=event.id)
+    entry, _ = await waitlist.join(ctx, event=event, user=user, quantity=body.quantity)
+    return await present_entry(ctx, entry)
+
+
+@router.get("/events/{event_id}/waitlist", response_model=Page[WaitlistOut])
+async def event_waitlist(event_id: str, ctx: CtxDep, user: CurrentUser) -> Page[WaitlistOut]:
+    """The queue, for the organiser: who waits, who has an offer, who converted."""
+    event = await events.managed(ctx, event_id=event_id, user=user)
+    return Page(
+        items=[await present_entry(ctx, e) for e in await waitlist.queue(ctx, event_id=event.id)]
+    )
+
+
+@router.get("/waitlist/{entry_id}", response_model=WaitlistOut)
+async def my_waitlist_entry(entry_id: str, ctx: CtxDep, user: CurrentUser) -> WaitlistOut:
+    return await present_entry(ctx, await waitlist.entry_for(ctx, entry_id=entry_id, user=user))
+
+
+@router.post("/waitlist/{entry_id}/accept", response_model=BookingOut)
+async def accept_offer(entry_id: str, ctx: CtxDep, user: CurrentUser) -> BookingOut:
+    entry = await waitlist.entry_for(ctx, entry_id=entry_id, user=user)
+    booking, issued = await waitlist.accept(ctx, entry=entry)
+    return await present(ctx, booking, issued)
+
+
+@router.post("/waitlist/{entry_id}/leave", response_model=WaitlistOut)
+async def leave_waitlist(entry_id: str, ctx: CtxDep, user: CurrentUser) -> WaitlistOut:
+    entry = await waitlist.entry_for(ctx, entry_id=entry_id, user=user)
+    await waitlist.leave(ctx, entry=entry)
+    return await present_entry(ctx, entry)
+
+
+@router.post("/orgs/{org_id}/checkin", response_model=CheckinOut)
+async def check_in(
+    body: CheckinIn, ctx: CtxDep, membership: MemberDep, user: CurrentUser
+) -> CheckinOut:
+    ticket = await door.check_in(ctx, org=await load_org(ctx, membership), code=body.code, by=user)
+    return CheckinOut(
+        ticket_id=ticket.id,
+        status="checked_in",
+        number=ticket.number,
+        event_id=ticket.event_id,
+        checked_in_at=ticket.checked_in_at,
+    )
+
+
+@router.get("/orgs/{org_id}/ticket-key", response_model=TicketKeyOut)
+async def ticket_key(ctx: CtxDep, membership: ViewerDep) -> TicketKeyOut:
+    """The public key door scanners use to verify ticket codes offline."""
+    key = await signing_key(ctx, membership.org_id)
+    return TicketKeyOut(
+        org_id=membership.org_id,
+        algorithm="Ed25519",
+        public_key_pem=public_key_pem(key.public_key),
+        format="CDT1.<base64url JSON payload>.<base64url Ed25519 signature>",
+    )

@@ -1,0 +1,92 @@
+"""What a booking change tells people: emails (through the outbox) and live updates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from cadence.accounts.models import User
+from cadence.booking.models import Booking, CapacityPool, Ticket, WaitlistEntry
+from cadence.calendar.models import Event
+from cadence.context import Ctx
+from cadence.notify.outbox import queue_email
+
+
+async def _seats_left(ctx: Ctx, event_id: str) -> int:
+    query = select(CapacityPool).where(
+        CapacityPool.event_id == event_id, CapacityPool.kind == "seats"
+    )
+    pool = (await ctx.session.scalars(query.execution_options(populate_existing=True))).first()
+    return 0 if pool is None else pool.capacity - pool.taken
+
+
+async def _live(ctx: Ctx, kind: str, booking: Booking) -> None:
+    from cadence.booking.live import publish_booking_event
+
+    await publish_booking_event(
+        ctx, kind=kind, booking=booking, available=await _seats_left(ctx, booking.event_id)
+    )
+
+
+async def announce_confirmed(ctx: Ctx, booking: Booking, issued: Sequence[Ticket]) -> None:
+    event = await ctx.session.get(Event, booking.event_id)
+    user = await ctx.session.get(User, booking.user_id) if booking.user_id else None
+    if event is not None and user is not None:
+        from cadence.booking.documents import ticket_attachments
+
+        lines = "\n".join(f"  Ticket {t.number}" for t in issued)
+        await queue_email(
+            ctx,
+            to=user.email,
+            org_id=booking.org_id,
+            kind="booking_confirmed",
+            subject=f"Your tickets for {event.name}",
+            text=(
+                f"Hello {user.name},\n\nYour booking for {event.name} is confirmed: "
+                f"{booking.quantity} seat{'s' if booking.quantity != 1 else ''}.\n"
+                f"Starts: {event.starts_at.isoformat()}\n\n{lines}\n\n"
+                f"Show the attached QR codes at the door. Your booking: "
+                f"{ctx.settings.base_url}/bookings/{booking.id}\n"
+            ),
+            attachments=ticket_attachments(event, booking, issued),
+        )
+    await _live(ctx, "booking.confirmed", booking)
+
+
+async def announce_cancelled(ctx: Ctx, booking: Booking) -> None:
+    event = await ctx.session.get(Event, booking.event_id)
+    user = await ctx.session.get(User, booking.user_id) if booking.user_id else None
+    if event is not None and user is not None:
+        who = "the organiser" if booking.cancelled_by == "organiser" else "you"
+        await queue_email(
+            ctx,
+            to=user.email,
+            org_id=booking.org_id,
+            kind="booking_cancelled",
+            subject=f"Booking cancelled: {event.name}",
+            text=(
+                f"Hello {user.name},\n\nYour booking of {booking.quantity} for {event.name} "
+                f"was cancelled by {who}. Its tickets are no longer valid.\n"
+            ),
+        )
+    await _live(ctx, "booking.cancelled", booking)
+
+
+async def announce_offer(ctx: Ctx, entry: WaitlistEntry) -> None:
+    event = await ctx.session.get(Event, entry.event_id)
+    user = await ctx.session.get(User, entry.user_id)
+    if event is None or user is None or entry.offer_expires_at is None:
+        return
+    await queue_email(
+        ctx,
+        to=user.email,
+        org_id=entry.org_id,
+        kind="waitlist_offer",
+        subject=f"Seats are free for {event.name}",
+        text=(
+            f"Hello {user.name},\n\n{entry.quantity} seat(s) for {event.name} are held for "
+            f"you until {entry.offer_expires_at.isoformat()}. Take them here:\n\n"
+            f"{ctx.settings.base_url}/waitlist/{entry.id}\n"
+        ),
+    )

@@ -1,0 +1,282 @@
+"""Bookings: take seats atomically, issue signed tickets, cancel and give seats back."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+
+from sqlalchemy import func, select, update
+
+from cadence.accounts.models import Membership, Organisation, User
+from cadence.accounts.roles import Role
+from cadence.audit import service as audit
+from cadence.booking import tickets
+from cadence.booking.keys import signing_key
+from cadence.booking.models import Booking, BookingItem, CapacityPool, Ticket
+from cadence.calendar.models import Event, EventAttendee
+from cadence.context import Ctx
+from cadence.errors import Conflict, InvalidInput, NotFound, SoldOut
+
+TICKET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the door
+
+
+async def create_seat_pool(ctx: Ctx, *, event: Event, capacity: int) -> CapacityPool:
+    pool = CapacityPool(
+        org_id=event.org_id,
+        event_id=event.id,
+        kind="seats",
+        name="General admission",
+        capacity=capacity,
+    )
+    ctx.session.add(pool)
+    await ctx.session.flush()
+    return pool
+
+
+async def seat_pool(ctx: Ctx, event_id: str) -> CapacityPool:
+    query = select(CapacityPool).where(
+        CapacityPool.event_id == event_id, CapacityPool.kind == "seats"
+    )
+    pool = (await ctx.session.scalars(query)).first()
+    if pool is None:
+        raise NotFound("This event does not take bookings.")
+    return pool
+
+
+async def availability(ctx: Ctx, event_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """(capacity, available) per event, read fresh from the pools."""
+    rows = await ctx.session.execute(
+        select(CapacityPool.event_id, CapacityPool.capacity, CapacityPool.taken)
+        .where(CapacityPool.event_id.in_(list(event_ids)), CapacityPool.kind == "seats")
+        .execution_options(populate_existing=True)
+    )
+    return {str(e): (c, c - t) for e, c, t in rows}
+
+
+async def set_capacity(ctx: Ctx, *, event: Event, capacity: int) -> CapacityPool:
+    """Change an event's capacity; never below the seats already taken."""
+    pool = await seat_pool(ctx, event.id)
+    result = await ctx.session.execute(
+        update(CapacityPool)
+        .where(CapacityPool.id == pool.id, CapacityPool.taken <= capacity)
+        .values(capacity=capacity)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(f"{pool.taken} seats are already booked; capacity cannot go below that.")
+    await ctx.session.refresh(pool)
+    return pool
+
+
+async def take_seats(ctx: Ctx, pool: CapacityPool, quantity: int) -> None:
+    """Take seats or fail, in one conditional UPDATE: no read-then-write race."""
+    result = await ctx.session.execute(
+        update(CapacityPool)
+        .where(CapacityPool.id == pool.id, CapacityPool.taken + quantity <= CapacityPool.capacity)
+        .values(taken=CapacityPool.taken + quantity)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        await ctx.session.refresh(pool)
+        left = max(0, pool.capacity - pool.taken)
+        raise SoldOut(
+            f"Only {left} seat{'s' if left != 1 else ''} left; {quantity} asked for.",
+            available=left,
+        )
+
+
+async def release_seats(ctx: Ctx, pool_id: str, quantity: int) -> None:
+    await ctx.session.execute(
+        update(CapacityPool)
+        .where(CapacityPool.id == pool_id)
+        .values(taken=CapacityPool.taken - quantity)
+    )
+
+
+def _ticket_number() -> str:
+    return "".join(secrets.choice(TICKET_ALPHABET) for _ in range(10))
+
+
+async def issue_tickets(ctx: Ctx, booking: Booking) -> list[Ticket]:
+    key = await signing_key(ctx, booking.org_id)
+    issued = []
+    for _ in range(booking.quantity):
+        ticket = Ticket(
+            org_id=booking.org_id,
+            event_id=booking.event_id,
+            booking_id=booking.id,
+            number=_ticket_number(),
+            code="",
+        )
+        ctx.session.add(ticket)
+        await ctx.session.flush()
+        ticket.code = tickets.sign(
+            tickets.TicketClaims(ticket.id, booking.event_id, booking.org_id, ticket.number),
+            key.private_key,
+        )
+        issued.append(ticket)
+    await ctx.session.flush()
+    return issued
+
+
+async def tickets_of(ctx: Ctx, booking_id: str) -> list[Ticket]:
+    query = select(Ticket).where(Ticket.booking_id == booking_id).order_by(Ticket.id)
+    return list((await ctx.session.scalars(query)).all())
+
+
+async def attend(ctx: Ctx, *, event_id: str, user_id: str) -> None:
+    query = select(EventAttendee).where(
+        EventAttendee.event_id == event_id, EventAttendee.user_id == user_id
+    )
+    attendee = (await ctx.session.scalars(query)).first()
+    if attendee is None:
+        ctx.session.add(EventAttendee(event_id=event_id, user_id=user_id, rsvp="accepted"))
+    else:
+        attendee.rsvp = "accepted"
+    await ctx.session.flush()
+
+
+async def stop_attending_if_unbooked(ctx: Ctx, *, event_id: str, user_id: str) -> None:
+    still = await ctx.session.scalar(
+        select(func.count()).where(
+            Booking.event_id == event_id, Booking.user_id == user_id, Booking.status == "confirmed"
+        )
+    )
+    if not still:
+        query = select(EventAttendee).where(
+            EventAttendee.event_id == event_id, EventAttendee.user_id == user_id
+        )
+        attendee = (await ctx.session.scalars(query)).first()
+        if attendee is not None:
+            await ctx.session.delete(attendee)
+            await ctx.session.flush()
+
+
+async def confirm(ctx: Ctx, booking: Booking) -> list[Ticket]:
+    """Make a booking final: tickets, attendance, confirmation email, live update."""
+    from cadence.booking.notices import announce_confirmed
+
+    booking.status = "confirmed"
+    booking.confirmed_at = ctx.now()
+    booking.hold_expires_at = None
+    issued = await issue_tickets(ctx, booking)
+    if booking.user_id:
+        await attend(ctx, event_id=booking.event_id, user_id=booking.user_id)
+    await announce_confirmed(ctx, booking, issued)
+    return issued
+
+
+async def book(
+    ctx: Ctx, *, event: Event, user: User, quantity: int
+) -> tuple[Booking, list[Ticket]]:
+    if quantity < 1:
+        raise InvalidInput("Book at least one seat.", field="quantity")
+    if not event.published or event.status == "cancelled":
+        raise Conflict("This event is not on sale.")
+    pool = await seat_pool(ctx, event.id)
+    if pool.max_per_order is not None and quantity > pool.max_per_order:
+        raise InvalidInput(f"At most {pool.max_per_order} seats per booking.", field="quantity")
+    await take_seats(ctx, pool, quantity)
+    booking = Booking(
+        org_id=event.org_id,
+        event_id=event.id,
+        user_id=user.id,
+        status="held",
+        quantity=quantity,
+        total_cents=pool.price_cents * quantity,
+        currency=pool.currency,
+        created_at=ctx.now(),
+        payment_provider="free" if pool.price_cents == 0 else "manual",
+    )
+    ctx.session.add(booking)
+    await ctx.session.flush()
+    ctx.session.add(
+        BookingItem(
+            booking_id=booking.id,
+            pool_id=pool.id,
+            quantity=quantity,
+            unit_price_cents=pool.price_cents,
+        )
+    )
+    issued = await confirm(ctx, booking) if pool.price_cents == 0 else []
+    await audit.record(
+        ctx,
+        org_id=event.org_id,
+        action="booking.create",
+        target_type="booking",
+        target_id=booking.id,
+        after={"event_id": event.id, "quantity": quantity, "status": booking.status},
+    )
+    return booking, issued
+
+
+async def is_manager(ctx: Ctx, *, org_id: str, user_id: str) -> bool:
+    query = select(Membership.role).where(
+        Membership.org_id == org_id, Membership.user_id == user_id
+    )
+    role = (await ctx.session.scalars(query)).first()
+    return role is not None and Role(role).at_least(Role.manager)
+
+
+async def booking_for(ctx: Ctx, *, booking_id: str, user: User, lock: bool = False) -> Booking:
+    """The booking, for its holder or a manager of its organisation; 404 for anyone else."""
+    query = select(Booking).where(Booking.id == booking_id)
+    if lock:
+        query = query.with_for_update()
+    booking = (await ctx.session.scalars(query)).first()
+    if booking is None:
+        raise NotFound("No such booking.")
+    if booking.user_id != user.id and not await is_manager(
+        ctx, org_id=booking.org_id, user_id=user.id
+    ):
+        raise NotFound("No such booking.")
+    return booking
+
+
+async def cancel(ctx: Ctx, *, booking: Booking, by: str) -> Booking:
+    """Cancel and give the seats back: to the waitlist first, then to sale."""
+    from cadence.booking.notices import announce_cancelled
+    from cadence.booking.waitlist import offer_freed_seats
+
+    if booking.status == "cancelled":
+        return booking
+    if booking.status not in ("confirmed", "held"):
+        raise Conflict(f"A {booking.status} booking cannot be cancelled.")
+    previous = booking.status
+    claimed = await ctx.session.execute(
+        update(Booking)
+        .where(Booking.id == booking.id, Booking.status == booking.status)
+        .values(status="cancelled", cancelled_at=ctx.now(), cancelled_by=by)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("This booking changed at the same time; reload and try again.")
+    await ctx.session.refresh(booking)
+    items = (
+        await ctx.session.scalars(select(BookingItem).where(BookingItem.booking_id == booking.id))
+    ).all()
+    for item in items:
+        await release_seats(ctx, item.pool_id, item.quantity)
+    await ctx.session.execute(
+        update(Ticket)
+        .where(Ticket.booking_id == booking.id, Ticket.status == "valid")
+        .values(status="void")
+    )
+    if booking.user_id:
+        await stop_attending_if_unbooked(ctx, event_id=booking.event_id, user_id=booking.user_id)
+    await offer_freed_seats(ctx, event_id=booking.event_id)
+    await announce_cancelled(ctx, booking)
+    await audit.record(
+        ctx,
+        org_id=booking.org_id,
+        action="booking.cancel",
+        target_type="booking",
+        target_id=booking.id,
+        before={"status": previous},
+        after={"status": "cancelled", "by": by},
+    )
+    return booking
+
+
+async def org_of(ctx: Ctx, org_id: str) -> Organisation:
+    org = await ctx.session.get(Organisation, org_id)
+    if org is None:
+        raise NotFound("No such organisation.")
+    return org

@@ -1,0 +1,219 @@
+"""The waitlist: join when sold out; freed seats are offered, in order of joining, as holds.
+
+An offer takes the seats (so nobody else can book them) for a limited time. Accepting turns
+the hold into a confirmed booking; an unanswered offer expires, the seats go to the next
+entry that fits, and whatever no entry takes returns to sale.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+
+from cadence.accounts.models import User
+from cadence.audit import service as audit
+from cadence.booking.models import Booking, BookingItem, CapacityPool, Ticket, WaitlistEntry
+from cadence.booking.notices import announce_offer
+from cadence.booking.service import confirm, release_seats, seat_pool, take_seats
+from cadence.calendar.models import Event
+from cadence.context import Ctx
+from cadence.errors import Conflict, Gone, InvalidInput, NotFound
+
+OFFER_HOLD = timedelta(minutes=30)
+ACTIVE = ("waiting", "offered")
+
+
+async def join(ctx: Ctx, *, event: Event, user: User, quantity: int) -> tuple[WaitlistEntry, int]:
+    if quantity < 1:
+        raise InvalidInput("Wait for at least one seat.", field="quantity")
+    if not event.published or event.status == "cancelled":
+        raise Conflict("This event is not on sale.")
+    pool = await seat_pool(ctx, event.id)
+    if quantity > pool.capacity:
+        raise InvalidInput(f"The event has only {pool.capacity} seats.", field="quantity")
+    mine = await ctx.session.scalar(
+        select(func.count()).where(
+            WaitlistEntry.event_id == event.id,
+            WaitlistEntry.user_id == user.id,
+            WaitlistEntry.status.in_(ACTIVE),
+        )
+    )
+    if mine:
+        raise Conflict("You are already on the waitlist of this event.")
+    entry = WaitlistEntry(
+        org_id=event.org_id,
+        event_id=event.id,
+        user_id=user.id,
+        quantity=quantity,
+        created_at=ctx.now(),
+    )
+    ctx.session.add(entry)
+    await ctx.session.flush()
+    await audit.record(
+        ctx,
+        org_id=event.org_id,
+        action="waitlist.join",
+        target_type="waitlist_entry",
+        target_id=entry.id,
+        after={"event_id": event.id, "quantity": quantity},
+    )
+    # Seats may be free right now (sold out only for larger groups): offer straight away.
+    await offer_freed_seats(ctx, event_id=event.id)
+    await ctx.session.refresh(entry)
+    return entry, await position(ctx, entry)
+
+
+async def position(ctx: Ctx, entry: WaitlistEntry) -> int:
+    """1 for the head of the queue; 0 once the entry is no longer waiting."""
+    if entry.status not in ACTIVE:
+        return 0
+    ahead = await ctx.session.scalar(
+        select(func.count()).where(
+            WaitlistEntry.event_id == entry.event_id,
+            WaitlistEntry.status.in_(ACTIVE),
+            WaitlistEntry.id < entry.id,
+        )
+    )
+    return int(ahead or 0) + 1
+
+
+async def queue(ctx: Ctx, *, event_id: str) -> list[WaitlistEntry]:
+    query = (
+        select(WaitlistEntry).where(WaitlistEntry.event_id == event_id).order_by(WaitlistEntry.id)
+    )
+    return list((await ctx.session.scalars(query)).all())
+
+
+async def offer_freed_seats(ctx: Ctx, *, event_id: str) -> int:
+    """Offer free seats to waiting entries that fit, oldest first. Returns offers made."""
+    pool = (
+        await ctx.session.scalars(
+            select(CapacityPool)
+            .where(CapacityPool.event_id == event_id, CapacityPool.kind == "seats")
+            .execution_options(populate_existing=True)
+        )
+    ).first()
+    if pool is None:
+        return 0
+    made = 0
+    waiting = (
+        await ctx.session.scalars(
+            select(WaitlistEntry)
+            .where(WaitlistEntry.event_id == event_id, WaitlistEntry.status == "waiting")
+            .order_by(WaitlistEntry.id)
+        )
+    ).all()
+    for entry in waiting:
+        free = pool.capacity - pool.taken
+        if free <= 0:
+            break
+        if entry.quantity > free:
+            continue
+        await take_seats(ctx, pool, entry.quantity)
+        await ctx.session.refresh(pool)
+        hold_until = ctx.now() + OFFER_HOLD
+        booking = Booking(
+            org_id=entry.org_id,
+            event_id=event_id,
+            user_id=entry.user_id,
+            status="held",
+            quantity=entry.quantity,
+            created_at=ctx.now(),
+            hold_expires_at=hold_until,
+            waitlist_entry_id=entry.id,
+            total_cents=pool.price_cents * entry.quantity,
+            currency=pool.currency,
+            payment_provider="free" if pool.price_cents == 0 else "manual",
+        )
+        ctx.session.add(booking)
+        await ctx.session.flush()
+        ctx.session.add(
+            BookingItem(
+                booking_id=booking.id,
+                pool_id=pool.id,
+                quantity=entry.quantity,
+                unit_price_cents=pool.price_cents,
+            )
+        )
+        entry.status = "offered"
+        entry.offer_booking_id = booking.id
+        entry.offer_expires_at = hold_until
+        await ctx.session.flush()
+        await announce_offer(ctx, entry)
+        made += 1
+    return made
+
+
+async def entry_for(ctx: Ctx, *, entry_id: str, user: User) -> WaitlistEntry:
+    entry = await ctx.session.get(WaitlistEntry, entry_id)
+    if entry is None or entry.user_id != user.id:
+        raise NotFound("No such waitlist entry.")
+    return entry
+
+
+async def accept(ctx: Ctx, *, entry: WaitlistEntry) -> tuple[Booking, list[Ticket]]:
+    if entry.status != "offered" or entry.offer_booking_id is None:
+        raise Conflict("There is no open offer on this waitlist entry.")
+    booking = await ctx.session.get(Booking, entry.offer_booking_id)
+    if booking is None or booking.status != "held":
+        raise Gone("This offer is no longer open.")
+    if entry.offer_expires_at is not None and entry.offer_expires_at <= ctx.now():
+        await expire_offers(ctx, event_id=entry.event_id)
+        raise Gone("This offer has expired; the seats went to the next person waiting.")
+    entry.status = "converted"
+    issued = await confirm(ctx, booking) if booking.total_cents == 0 else []
+    await audit.record(
+        ctx,
+        org_id=entry.org_id,
+        action="waitlist.accept",
+        target_type="booking",
+        target_id=booking.id,
+    )
+    return booking, issued
+
+
+async def leave(ctx: Ctx, *, entry: WaitlistEntry) -> None:
+    if entry.status not in ACTIVE:
+        return
+    if entry.status == "offered" and entry.offer_booking_id:
+        await _release_offer(ctx, entry, status="left")
+        await offer_freed_seats(ctx, event_id=entry.event_id)
+    else:
+        entry.status = "left"
+    await audit.record(
+        ctx,
+        org_id=entry.org_id,
+        action="waitlist.leave",
+        target_type="waitlist_entry",
+        target_id=entry.id,
+    )
+
+
+async def _release_offer(ctx: Ctx, entry: WaitlistEntry, *, status: str) -> None:
+    claimed = await ctx.session.execute(
+        update(Booking)
+        .where(Booking.id == entry.offer_booking_id, Booking.status == "held")
+        .values(status="expired", cancelled_at=ctx.now())
+    )
+    if claimed.rowcount == 1:  # type: ignore[attr-defined]
+        booking = await ctx.session.get(Booking, entry.offer_booking_id)
+        assert booking is not None
+        await release_seats(ctx, (await seat_pool(ctx, entry.event_id)).id, booking.quantity)
+    entry.status = status
+    await ctx.session.flush()
+
+
+async def expire_offers(ctx: Ctx, *, event_id: str | None = None) -> int:
+    """Expire unanswered offers (all events, or one) and pass their seats on."""
+    query = select(WaitlistEntry).where(
+        WaitlistEntry.status == "offered", WaitlistEntry.offer_expires_at <= ctx.now()
+    )
+    if event_id is not None:
+        query = query.where(WaitlistEntry.event_id == event_id)
+    expired = (await ctx.session.scalars(query.order_by(WaitlistEntry.id))).all()
+    for entry in expired:
+        await _release_offer(ctx, entry, status="expired")
+    for affected in sorted({e.event_id for e in expired}):
+        await offer_freed_seats(ctx, event_id=affected)
+    return len(expired)

@@ -1,0 +1,1 @@
+"""Calendar engine: events (one-off and recurring), attendees, feeds and imports."""

@@ -1,0 +1,281 @@
+"""HTTP API of the calendar engine: feeds, `.ics`, imports, calendar events, CalDAV."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+
+from cadence.calendar import caldav, feeds, imports
+from cadence.calendar import service as events
+from cadence.calendar.convert import occurrences_of, overrides_of
+from cadence.calendar.models import CalendarImport, Event
+from cadence.calendar.schemas import (
+    AttendeeIn,
+    AttendeeOut,
+    CaldavPublishIn,
+    CaldavPublishOut,
+    CancelIn,
+    ConflictOut,
+    EventIn,
+    EventOut,
+    EventPage,
+    EventUpdate,
+    FeedOut,
+    ImportIn,
+    ImportOut,
+    ImportPage,
+    OccurrenceOut,
+    OccurrencePage,
+    OverrideIn,
+    OverrideOut,
+    RsvpIn,
+)
+from cadence.context import Ctx
+from cadence.errors import InvalidInput
+from cadence.http.deps import CtxDep, CurrentUser, ManagerDep, MemberDep, ViewerDep, load_org
+from cadence.http.schemas import PROBLEM_RESPONSES, Limit
+
+router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES, tags=["calendar"])
+ICS = "text/calendar; charset=utf-8"
+EventId = Annotated[str, Path(max_length=64)]
+
+
+def _ics(body: bytes, filename: str) -> Response:
+    return Response(
+        body,
+        media_type=ICS,
+        headers={
+            "Content-Disposition": f'inline; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+def _import_out(row: CalendarImport) -> ImportOut:
+    return ImportOut(id=row.id, events=row.events, name=row.name, url=row.url,
+                     created_at=row.created_at, refreshed_at=row.refreshed_at)  # fmt: skip
+
+
+async def _event_out(
+    ctx: Ctx, event: Event, conflicts: list[events.ConflictWarning] | None = None
+) -> EventOut:
+    attendees = await events.attendees_of(ctx, event.id)
+    overrides = (await overrides_of(ctx, [event.id])).get(event.id, [])
+    return EventOut(
+        id=event.id, org_id=event.org_id, uid=event.uid, name=event.name,
+        starts_at=event.starts_at, ends_at=event.ends_at, timezone=event.timezone,
+        rrule=event.rrule, exdates=list(event.exdates or []), description=event.description,
+        category=event.category, venue=event.venue, status=event.status,
+        sequence=event.sequence, version=event.version,
+        attendees=[AttendeeOut(user_id=a.user_id, rsvp=a.rsvp, required=a.required)
+                   for a in attendees],
+        overrides=[OverrideOut(recurrence_id=o.recurrence_id, starts_at=o.starts_at,
+                               ends_at=o.ends_at, cancelled=o.cancelled, name=o.name)
+                   for o in overrides],
+        conflicts=[ConflictOut(**vars(c)) for c in conflicts or []],
+    )  # fmt: skip
+
+
+# --- feeds and .ics ------------------------------------------------------------------------
+
+
+@router.get("/me/calendar-feed", response_model=FeedOut)
+async def get_feed(ctx: CtxDep, user: CurrentUser) -> FeedOut:
+    """The secret URL of the caller's calendar feed (created on first use)."""
+    return FeedOut(url=feeds.feed_url(ctx, await feeds.current_feed(ctx, user_id=user.id)))
+
+
+@router.delete("/me/calendar-feed", status_code=204)
+async def revoke_feed(ctx: CtxDep, user: CurrentUser) -> Response:
+    """Revoke the feed: the old URL answers 404; the next GET gives a new one."""
+    await feeds.revoke_feeds(ctx, user_id=user.id)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/calendar-feeds/{token}.ics",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}}},
+)
+async def serve_feed(token: Annotated[str, Path(max_length=200)], ctx: CtxDep) -> Response:
+    """The feed itself: readable with the secret URL alone (no other credentials)."""
+    return _ics(await feeds.feed_ics(ctx, token=token), "cadence.ics")
+
+
+@router.get(
+    "/events/{event_id}/ics",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}}},
+)
+async def event_ics(event_id: EventId, ctx: CtxDep, user: CurrentUser) -> Response:
+    return _ics(await feeds.event_ics(ctx, event_id=event_id, user_id=user.id), "event.ics")
+
+
+@router.get("/me/calendar", response_model=OccurrencePage, tags=["me"])
+async def my_calendar(
+    ctx: CtxDep,
+    user: CurrentUser,
+    start: Annotated[datetime, Query(alias="from")],
+    end: Annotated[datetime, Query(alias="to")],
+) -> OccurrencePage:
+    """Occurrences of every event the caller takes part in, in [from, to) (≤ 366 days)."""
+    if start.tzinfo is None or end.tzinfo is None:
+        raise InvalidInput("from and to need a timezone offset.", field="from")
+    if not start < end <= start + timedelta(days=366):
+        raise InvalidInput("to must be after from, at most 366 days later.", field="to")
+    rows = await feeds.events_of_person(ctx, user_id=user.id)
+    overrides = await overrides_of(ctx, [e.id for e in rows])
+    items = [
+        OccurrenceOut(event_id=e.id, org_id=e.org_id, name=o.summary or e.name,
+                      starts_at=o.start, ends_at=o.end, recurrence_id=o.recurrence_id,
+                      status=e.status)  # fmt: skip
+        for e in rows
+        for o in occurrences_of(e, overrides.get(e.id, []), start, end)
+    ]
+    items.sort(key=lambda i: (i.starts_at, i.event_id))
+    return OccurrencePage(items=items)
+
+
+# --- imports -------------------------------------------------------------------------------
+
+
+@router.post("/me/calendar-imports", status_code=201, response_model=ImportOut, tags=["me"])
+async def create_import(body: ImportIn, ctx: CtxDep, user: CurrentUser) -> ImportOut:
+    """Import an external calendar (`ics` text or a `url`) as the caller's busy time."""
+    row = await imports.create_import(
+        ctx, user_id=user.id, timezone=user.timezone, ics=body.ics, url=body.url, name=body.name
+    )
+    return _import_out(row)
+
+
+@router.get("/me/calendar-imports", response_model=ImportPage, tags=["me"])
+async def list_imports(ctx: CtxDep, user: CurrentUser) -> ImportPage:
+    return ImportPage(items=[_import_out(r) for r in await imports.list_imports(ctx, user_id=user.id)])
+
+
+@router.post("/me/calendar-imports/{import_id}/refresh", response_model=ImportOut, tags=["me"])
+async def refresh_import(import_id: EventId, ctx: CtxDep, user: CurrentUser) -> ImportOut:
+    row = await imports.refresh_import(
+        ctx, user_id=user.id, import_id=import_id, timezone=user.timezone
+    )
+    return _import_out(row)
+
+
+@router.delete("/me/calendar-imports/{import_id}", status_code=204, tags=["me"])
+async def delete_import(import_id: EventId, ctx: CtxDep, user: CurrentUser) -> Response:
+    await imports.delete_import(ctx, user_id=user.id, import_id=import_id)
+    return Response(status_code=204)
+
+
+# --- calendar events -----------------------------------------------------------------------
+
+
+@router.post("/orgs/{org_id}/calendar-events", status_code=201, response_model=EventOut)
+async def create_event(body: EventIn, ctx: CtxDep, membership: MemberDep) -> EventOut:
+    """Create a one-off or recurring event; answers conflict warnings for its attendees."""
+    org = await load_org(ctx, membership)
+    fields = body.model_dump(exclude={"attendees"})
+    fields["timezone"] = body.timezone or org.timezone
+    event = await events.create_event(
+        ctx, org_id=org.id, creator_id=membership.user_id, fields=fields, attendees=body.attendees
+    )
+    return await _event_out(ctx, event, await events.conflicts_for(ctx, event))
+
+
+@router.get("/orgs/{org_id}/calendar-events", response_model=EventPage)
+async def list_events(
+    ctx: CtxDep, membership: ViewerDep, cursor: str | None = None, limit: Limit = 50
+) -> EventPage:
+    rows, next_cursor = await events.list_org_events(
+        ctx, org_id=membership.org_id, cursor=cursor, limit=limit
+    )
+    return EventPage(items=[await _event_out(ctx, e) for e in rows], next_cursor=next_cursor)
+
+
+@router.get("/calendar-events/{event_id}", response_model=EventOut)
+async def get_event(event_id: EventId, ctx: CtxDep, user: CurrentUser) -> EventOut:
+    event, _ = await events.get_event(ctx, event_id=event_id, user_id=user.id)
+    return await _event_out(ctx, event)
+
+
+@router.patch("/calendar-events/{event_id}", response_model=EventOut)
+async def update_event(
+    event_id: EventId, body: EventUpdate, ctx: CtxDep, user: CurrentUser
+) -> EventOut:
+    """Change an event (send the `version` you read; a stale one answers 409)."""
+    event, membership = await events.get_event(ctx, event_id=event_id, user_id=user.id)
+    events.ensure_can_edit(event, membership, user.id)
+    changes = body.model_dump(exclude={"version"}, exclude_unset=True)
+    for required in ("name", "starts_at", "ends_at", "timezone"):
+        if required in changes and changes[required] is None:
+            raise InvalidInput(f"{required} cannot be removed.", field=required)
+    event = await events.update_event(ctx, event, version=body.version, changes=changes)
+    return await _event_out(ctx, event, await events.conflicts_for(ctx, event))
+
+
+@router.post("/calendar-events/{event_id}/cancel", response_model=EventOut)
+async def cancel_event(
+    event_id: EventId, body: CancelIn, ctx: CtxDep, user: CurrentUser
+) -> EventOut:
+    event, membership = await events.get_event(ctx, event_id=event_id, user_id=user.id)
+    events.ensure_can_edit(event, membership, user.id)
+    return await _event_out(ctx, await events.cancel_event(ctx, event, version=body.version))
+
+
+@router.put("/calendar-events/{event_id}/overrides", response_model=EventOut)
+async def set_override(
+    event_id: EventId, body: OverrideIn, ctx: CtxDep, user: CurrentUser
+) -> EventOut:
+    """Move, rename or cancel one occurrence of a series (named by its original start)."""
+    event, membership = await events.get_event(ctx, event_id=event_id, user_id=user.id)
+    events.ensure_can_edit(event, membership, user.id)
+    await events.set_override(ctx, event, recurrence_id=body.recurrence_id,
+                              starts_at=body.starts_at, ends_at=body.ends_at,
+                              cancelled=body.cancelled, name=body.name)  # fmt: skip
+    return await _event_out(ctx, event, await events.conflicts_for(ctx, event))
+
+
+@router.post("/calendar-events/{event_id}/attendees", status_code=201, response_model=EventOut)
+async def add_attendee(
+    event_id: EventId, body: AttendeeIn, ctx: CtxDep, user: CurrentUser
+) -> EventOut:
+    event, membership = await events.get_event(ctx, event_id=event_id, user_id=user.id)
+    events.ensure_can_edit(event, membership, user.id)
+    await events.add_attendee(ctx, event, user_id=body.user_id, required=body.required)
+    return await _event_out(ctx, event, await events.conflicts_for(ctx, event))
+
+
+@router.delete("/calendar-events/{event_id}/attendees/{user_id}", status_code=204)
+async def remove_attendee(
+    event_id: EventId, user_id: EventId, ctx: CtxDep, user: CurrentUser
+) -> Response:
+    event, membership = await events.get_event(ctx, event_id=event_id, user_id=user.id)
+    if user_id != user.id:
+        events.ensure_can_edit(event, membership, user.id)
+    await events.remove_attendee(ctx, event, user_id=user_id)
+    return Response(status_code=204)
+
+
+@router.post("/calendar-events/{event_id}/rsvp", response_model=AttendeeOut)
+async def rsvp(event_id: EventId, body: RsvpIn, ctx: CtxDep, user: CurrentUser) -> AttendeeOut:
+    """The caller's answer to an invitation (members may also answer uninvited)."""
+    event, _ = await events.get_event(ctx, event_id=event_id, user_id=user.id)
+    row = await events.rsvp(ctx, event, user_id=user.id, answer=body.rsvp)
+    return AttendeeOut(user_id=row.user_id, rsvp=row.rsvp, required=row.required)
+
+
+# --- CalDAV --------------------------------------------------------------------------------
+
+
+@router.post("/orgs/{org_id}/caldav-publish", response_model=CaldavPublishOut)
+async def caldav_publish(
+    body: CaldavPublishIn, ctx: CtxDep, membership: ManagerDep
+) -> CaldavPublishOut:
+    """Publish every event of the organisation to a CalDAV calendar collection (manager+)."""
+    published, removed = await caldav.publish_org(
+        ctx, org_id=membership.org_id, url=body.url, username=body.username,
+        password=body.password,
+    )  # fmt: skip
+    return CaldavPublishOut(published=published, removed=removed)

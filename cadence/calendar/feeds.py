@@ -1,0 +1,150 @@
+"""The personal calendar feed (secret, revocable URL) and the per-event `.ics`.
+
+The feed URL carries `<feed id>.<HMAC of the id under the secret key>`; nothing stored in the
+database opens a feed by itself, and revoking a feed (DELETE) marks its row so the old URL
+answers 404 while the next GET creates a new row and so a new URL.
+
+What the feed holds (contract, "Calendars"): every event the person takes part in: events
+they attend (the booking engine adds an attendee row, rsvp accepted, for every confirmed
+booking; calendar events add invited people), unless they declined, and every event of
+the organisations where they are manager or above. Cancelled events stay in the feed with
+STATUS:CANCELLED so subscribed clients remove them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from cadence.accounts.models import Membership, User
+from cadence.accounts.roles import Role
+from cadence.audit import service as audit
+from cadence.calendar.busy import NOT_ATTENDING
+from cadence.calendar.convert import ical_events, overrides_of
+from cadence.calendar.models import CalendarFeed, Event, EventAttendee
+from cadence.context import Ctx
+from cadence.errors import NotFound
+from cadence.time.ical import CalendarEvent, to_ics
+
+MANAGING_ROLES = (Role.owner.value, Role.admin.value, Role.manager.value)
+FEED_PATH = "/api/v1/calendar-feeds/{token}.ics"
+
+
+def _mac(secret: str, feed_id: str) -> str:
+    digest = hmac.new(secret.encode(), f"calendar-feed:{feed_id}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:40]
+
+
+def feed_token(ctx: Ctx, feed: CalendarFeed) -> str:
+    return f"{feed.id}.{_mac(ctx.settings.secret_key, feed.id)}"
+
+
+def feed_url(ctx: Ctx, feed: CalendarFeed) -> str:
+    return ctx.settings.base_url.rstrip("/") + FEED_PATH.format(token=feed_token(ctx, feed))
+
+
+async def current_feed(ctx: Ctx, *, user_id: str) -> CalendarFeed:
+    """The person's live feed, created on first use (and after each revocation)."""
+    query = select(CalendarFeed).where(
+        CalendarFeed.user_id == user_id, CalendarFeed.revoked_at.is_(None)
+    )
+    feed = (await ctx.session.scalars(query.order_by(CalendarFeed.id))).first()
+    if feed is None:
+        feed = CalendarFeed(user_id=user_id, created_at=ctx.now())
+        ctx.session.add(feed)
+        await ctx.session.flush()
+        await audit.record(
+            ctx, action="calendar_feed.create", target_type="calendar_feed", target_id=feed.id
+        )
+    return feed
+
+
+async def revoke_feeds(ctx: Ctx, *, user_id: str) -> None:
+    rows = await ctx.session.scalars(
+        select(CalendarFeed).where(
+            CalendarFeed.user_id == user_id, CalendarFeed.revoked_at.is_(None)
+        )
+    )
+    for feed in rows:
+        feed.revoked_at = ctx.now()
+        await audit.record(
+            ctx, action="calendar_feed.revoke", target_type="calendar_feed", target_id=feed.id
+        )
+    await ctx.session.flush()
+
+
+async def feed_owner(ctx: Ctx, token: str) -> User:
+    """The owner of a live feed token; 404 for anything else (revoked, forged, malformed)."""
+    feed_id, _, mac = token.partition(".")
+    if not feed_id or len(feed_id) > 64 or not mac:
+        raise NotFound("No such calendar feed.")
+    if not hmac.compare_digest(mac, _mac(ctx.settings.secret_key, feed_id)):
+        raise NotFound("No such calendar feed.")
+    feed = await ctx.session.get(CalendarFeed, feed_id)
+    if feed is None or feed.revoked_at is not None:
+        raise NotFound("No such calendar feed.")
+    user = await ctx.session.get(User, feed.user_id)
+    if user is None:
+        raise NotFound("No such calendar feed.")
+    return user
+
+
+async def events_of_person(ctx: Ctx, *, user_id: str) -> list[Event]:
+    """Every event the person takes part in (see the module docstring), by start."""
+    attending = select(EventAttendee.event_id).where(
+        EventAttendee.user_id == user_id, EventAttendee.rsvp.not_in(NOT_ATTENDING)
+    )
+    managed_orgs = select(Membership.org_id).where(
+        Membership.user_id == user_id, Membership.role.in_(MANAGING_ROLES)
+    )
+    query = (
+        select(Event)
+        .where(Event.id.in_(attending) | Event.org_id.in_(managed_orgs))
+        .order_by(Event.starts_at, Event.id)
+    )
+    return list((await ctx.session.scalars(query)).all())
+
+
+async def calendar_events(ctx: Ctx, events: Sequence[Event]) -> list[CalendarEvent]:
+    overrides = await overrides_of(ctx, [e.id for e in events])
+    out: list[CalendarEvent] = []
+    for event in events:
+        out.extend(ical_events(event, overrides.get(event.id, [])))
+    return out
+
+
+async def feed_ics(ctx: Ctx, *, token: str) -> bytes:
+    user = await feed_owner(ctx, token)
+    events = await events_of_person(ctx, user_id=user.id)
+    return to_ics(await calendar_events(ctx, events), name=f"Cadence · {user.name}")
+
+
+async def can_see_event(ctx: Ctx, event: Event, *, user_id: str) -> bool:
+    """Members of the event's organisation and its attendees see it; published events of
+    other kinds than private calendar events are readable by any signed-in user, as the
+    booking contract says of events."""
+    if event.published and event.kind != "calendar":
+        return True
+    member = await ctx.session.scalar(
+        select(Membership.id).where(
+            Membership.org_id == event.org_id, Membership.user_id == user_id
+        )
+    )
+    if member is not None:
+        return True
+    attendee = await ctx.session.scalar(
+        select(EventAttendee.id).where(
+            EventAttendee.event_id == event.id, EventAttendee.user_id == user_id
+        )
+    )
+    return attendee is not None
+
+
+async def event_ics(ctx: Ctx, *, event_id: str, user_id: str) -> bytes:
+    event = await ctx.session.get(Event, event_id)
+    if event is None or not await can_see_event(ctx, event, user_id=user_id):
+        raise NotFound("No such event.")
+    return to_ics(await calendar_events(ctx, [event]), name=event.name)

@@ -1,0 +1,1 @@
+"""The events app (event organisers): ticketed events composed of calendar + booking."""

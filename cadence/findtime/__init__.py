@@ -1,0 +1,1 @@
+"""Find-a-time for members of an organisation: composes the availability and calendar engines."""

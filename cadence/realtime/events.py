@@ -1,0 +1,149 @@
+"""`publish()`: the one call site of every domain event.
+
+An event is buffered on the session and written as a row just before the transaction
+commits (a `before_commit` hook), under a transaction-level advisory lock on PostgreSQL.
+Ids are therefore assigned in commit order: a client that has seen id N has seen every
+committed event below N, so resuming with `after=N` loses nothing. (Taking the lock at the
+very end of the transaction keeps it short and means no row lock is ever waited for while
+holding it, so it cannot deadlock.) After commit the events are handed to the process's hub,
+which fans them out in memory and through Redis.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import event, insert, text
+from sqlalchemy.orm import Session
+
+from cadence.context import Ctx
+from cadence.realtime.models import DomainEvent
+
+PENDING = "cadence.realtime.pending"
+# pg_advisory_xact_lock key serialising the assignment of event ids (arbitrary constant).
+LOCK_KEY = 0x0CADE11CE
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    org_id: str
+    type: str
+    at: datetime
+    data: dict[str, Any]
+    user_id: str | None = None
+
+    def message(self) -> dict[str, Any]:
+        """The wire shape of the API contract."""
+        return {
+            "id": self.id,
+            "type": self.type,
+            "org_id": self.org_id,
+            "at": self.at.isoformat(),
+            "data": self.data,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps({**self.message(), "user_id": self.user_id})
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> Event:
+        d = json.loads(raw)
+        return cls(
+            id=int(d["id"]), org_id=d["org_id"], type=d["type"],
+            at=datetime.fromisoformat(d["at"]), data=d["data"], user_id=d.get("user_id"),
+        )  # fmt: skip
+
+    @classmethod
+    def from_row(cls, row: DomainEvent) -> Event:
+        return cls(row.id, row.org_id, row.type, row.at, row.data, row.user_id)
+
+
+class AnyData(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class BookingChange(BaseModel):
+    event_id: str
+    booking_id: str
+    quantity: int
+    available: int | None
+
+
+class NotificationCreated(BaseModel):
+    notification_id: str
+    kind: str
+    title: str
+
+
+EVENT_TYPES: dict[str, type[BaseModel]] = {
+    "booking.confirmed": BookingChange,
+    "booking.cancelled": BookingChange,
+    "notification.created": NotificationCreated,
+    "schedule.updated": AnyData,
+    "approval.requested": AnyData,
+    "approval.decided": AnyData,
+}
+
+
+def register_event_type(name: str, schema: type[BaseModel] = AnyData) -> None:
+    """Declare an event type and the schema its `data` must satisfy."""
+    EVENT_TYPES[name] = schema
+
+
+@dataclass
+class _Pending:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    committed: list[Event] = field(default_factory=list)
+
+
+async def publish(
+    ctx: Ctx, *, org_id: str, type: str, data: dict[str, Any], user_id: str | None = None
+) -> None:
+    """Record a domain event in the caller's transaction; it is pushed after commit.
+
+    `user_id` limits the event to that member's connections (personal notifications).
+    """
+    schema = EVENT_TYPES.get(type)
+    if schema is None:
+        raise ValueError(f"unknown event type {type!r}: declare it with register_event_type")
+    payload = schema.model_validate(data).model_dump(mode="json")
+    pending = ctx.session.sync_session.info.get(PENDING)
+    if pending is None:
+        pending = _Pending()
+        ctx.session.sync_session.info[PENDING] = pending
+        ctx.on_commit(lambda: _announce(pending))
+    pending.rows.append(
+        {"org_id": org_id, "type": type, "data": payload, "user_id": user_id, "at": ctx.now()}
+    )
+
+
+async def _announce(pending: _Pending) -> None:
+    from cadence.realtime.hub import current_hub
+
+    hub = current_hub()
+    if hub is not None and pending.committed:
+        await hub.announce(pending.committed)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_pending(session: Session) -> None:
+    pending: _Pending | None = session.info.pop(PENDING, None)
+    if pending is None or not pending.rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+    for row in pending.rows:
+        new_id = session.execute(
+            insert(DomainEvent).values(**row).returning(DomainEvent.id)
+        ).scalar_one()
+        pending.committed.append(Event(id=int(new_id), **row))
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending(session: Session) -> None:
+    session.info.pop(PENDING, None)

@@ -1,0 +1,196 @@
+"""The per-process hub: who is connected, and how events reach them.
+
+Events caused in this process are dispatched to local connections at once and published on
+a Redis channel; every other process's hub receives them there. Each hub also polls the
+replay log every few seconds for ids it has not seen, which fills whatever Redis dropped
+(an outage, a restart) and lets processes without Redis, and `cadence worker` processes,
+reach connected clients. Redis failures are logged and retried with backoff; local clients
+keep being served meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import redis.asyncio as aioredis
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from cadence.db import make_sessionmaker, new_id, read_only
+from cadence.realtime import service
+from cadence.realtime.events import Event
+from cadence.settings import Settings
+
+log = logging.getLogger("cadence.realtime")
+
+CHANNEL = "cadence:events"
+RECENT = 20_000
+
+
+class Connection:
+    """One WebSocket's subscription: its organisations and a bounded queue of events."""
+
+    def __init__(self, user_id: str, org_ids: set[str], maxsize: int = 2000) -> None:
+        self.user_id = user_id
+        self.org_ids = org_ids
+        self.queue: asyncio.Queue[Event] = asyncio.Queue(maxsize)
+        self.overflowed = asyncio.Event()
+
+    def offer(self, event: Event) -> None:
+        if event.user_id is not None and event.user_id != self.user_id:
+            return
+        try:
+            self.queue.put_nowait(event)
+        except asyncio.QueueFull:
+            self.overflowed.set()  # the client reconnects with `after` and catches up
+
+
+class Hub:
+    def __init__(
+        self,
+        settings: Settings,
+        engine: AsyncEngine,
+        *,
+        serve_clients: bool = True,
+        poll_interval: float = 2.0,
+    ) -> None:
+        self.settings = settings
+        self.read_sessions = make_sessionmaker(read_only(engine))
+        self.serve_clients = serve_clients
+        self.poll_interval = poll_interval
+        self.origin = new_id()
+        self.by_org: dict[str, set[Connection]] = {}
+        self.recent: OrderedDict[int, None] = OrderedDict()
+        self.redis: aioredis.Redis | None = None
+        self.tasks: list[asyncio.Task[None]] = []
+        self.redis_up = asyncio.Event()
+
+    async def start(self) -> None:
+        url = self.settings.redis_url
+        if url:
+            self.redis = aioredis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        if self.serve_clients:
+            async with self.read_sessions() as session:
+                cursor = await service.last_id(session)
+            self.tasks.append(asyncio.create_task(self._poll(cursor)))
+            if url:
+                self.tasks.append(asyncio.create_task(self._listen(url)))
+
+    async def stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self.tasks.clear()
+        if self.redis is not None:
+            await self.redis.aclose()
+
+    def subscribe(self, conn: Connection) -> None:
+        for org in conn.org_ids:
+            self.by_org.setdefault(org, set()).add(conn)
+
+    def unsubscribe(self, conn: Connection) -> None:
+        for org in conn.org_ids:
+            members = self.by_org.get(org)
+            if members is not None:
+                members.discard(conn)
+                if not members:
+                    del self.by_org[org]
+
+    @property
+    def connection_count(self) -> int:
+        return len({c for conns in self.by_org.values() for c in conns})
+
+    def dispatch(self, event: Event) -> None:
+        """Hand one event to every local connection of its organisation, once."""
+        if event.id in self.recent:
+            return
+        self.recent[event.id] = None
+        if len(self.recent) > RECENT:
+            self.recent.popitem(last=False)
+        for conn in list(self.by_org.get(event.org_id, ())):
+            conn.offer(event)
+
+    async def announce(self, events: list[Event]) -> None:
+        """After commit: local clients first, then every other process through Redis."""
+        for event in events:
+            self.dispatch(event)
+        if self.redis is None:
+            return
+        try:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for event in events:
+                    pipe.publish(CHANNEL, f"{self.origin}|{event.to_json()}")
+                await pipe.execute()
+        except (aioredis.RedisError, OSError) as exc:
+            log.warning("redis publish failed; other processes catch up by polling: %s", exc)
+
+    async def _listen(self, url: str) -> None:
+        delay = 0.5
+        while True:
+            client = aioredis.Redis.from_url(url, socket_connect_timeout=2, health_check_interval=5)
+            pubsub = client.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.subscribe(CHANNEL)
+                self.redis_up.set()
+                delay = 0.5
+                while True:
+                    message = await pubsub.get_message(timeout=1.0)
+                    if message is None:
+                        continue
+                    origin, _, body = bytes(message["data"]).decode().partition("|")
+                    if origin != self.origin:
+                        self.dispatch(Event.from_json(body))
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self.redis_up.clear()
+                log.warning("redis subscription lost (%s); retrying in %.1fs", exc, delay)
+            finally:
+                await pubsub.aclose()
+                await client.aclose()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
+
+    async def _poll(self, cursor: int) -> None:
+        while True:
+            await asyncio.sleep(self.poll_interval)
+            try:
+                async with self.read_sessions() as session:
+                    if not self.by_org:  # nobody to serve: just keep the cursor current
+                        cursor = max(cursor, await service.last_id(session))
+                        continue
+                    events = await service.events_after(session, after=cursor, limit=1000)
+            except Exception:
+                log.exception("replay-log poll failed")
+                continue
+            for event in events:
+                self.dispatch(event)
+                cursor = max(cursor, event.id)
+
+
+_current: list[Hub] = []
+
+
+def current_hub() -> Hub | None:
+    return _current[-1] if _current else None
+
+
+@asynccontextmanager
+async def running_hub(
+    settings: Settings, engine: AsyncEngine, *, serve_clients: bool = True
+) -> AsyncIterator[Hub]:
+    """Start this process's hub for the duration of the block."""
+    hub = Hub(settings, engine, serve_clients=serve_clients)
+    await hub.start()
+    _current.append(hub)
+    try:
+        yield hub
+    finally:
+        _current.remove(hub)
+        await hub.stop()
