@@ -13,17 +13,25 @@ from cadence import models  # noqa: F401 - registers every table on the metadata
 from cadence.accounts.api import router as accounts_router
 from cadence.accounts.security import use_fast_hashing_for_tests
 from cadence.audit.api import router as audit_router
+from cadence.availability.api import router as availability_router
+from cadence.availability.pages import router as availability_pages
 from cadence.booking.api import router as booking_router
+from cadence.calendar.api import router as calendar_router
 from cadence.clock import Clock, SystemClock
 from cadence.db import create_engine, make_sessionmaker, read_only
 from cadence.events.api import router as events_router
+from cadence.findtime.api import router as findtime_router
 from cadence.http import problems
 from cadence.http.logging import configure as configure_logging
 from cadence.http.middleware import EdgeMiddleware
 from cadence.http.service_api import router as service_router
 from cadence.http.state import AppState
 from cadence.idempotency.middleware import IdempotencyMiddleware
+from cadence.jobs.api import router as jobs_router
+from cadence.notify.api import router as notify_router
+from cadence.notify.runtime import background
 from cadence.ratelimit import RateLimiter
+from cadence.realtime.api import router as realtime_router
 from cadence.settings import Settings, get_settings
 from cadence.web.pages import router as web_router
 
@@ -48,7 +56,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             limiter=RateLimiter(settings.redis_url),
         )
         try:
-            yield
+            async with background(app.state.cadence):
+                yield
         finally:
             await engine.dispose()
 
@@ -62,8 +71,15 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(service_router)
     app.include_router(accounts_router)
     app.include_router(audit_router)
+    app.include_router(notify_router)
+    app.include_router(jobs_router)
+    app.include_router(realtime_router)
     app.include_router(events_router)
     app.include_router(booking_router)
+    app.include_router(availability_router)
+    app.include_router(calendar_router)
+    app.include_router(findtime_router)
+    app.include_router(availability_pages)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(IdempotencyMiddleware, state_of=app)

@@ -8,6 +8,7 @@ import os
 import click
 import uvicorn
 
+from cadence.jobs import cli as jobs_cli
 from cadence.settings import Settings
 from cadence.solve.cli import league
 
@@ -72,12 +73,20 @@ def demo(host: str, port: int) -> None:
 
 
 @main.command()
-def worker() -> None:
-    """Run background jobs (not needed yet: nothing is delivered in the background so far)."""
-    click.echo(
-        "cadence worker: there are no background jobs to run yet; emails stay in the outbox "
-        "(see the log lines 'email queued'). Nothing to do."
-    )
+@click.option(
+    "--concurrency",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Jobs run at once by this process.",
+)
+@click.option(
+    "--poll", default=0.5, show_default=True, type=float, help="Seconds between polls when idle."
+)
+def worker(concurrency: int, poll: float) -> None:
+    """Run background jobs until SIGTERM/SIGINT (the embedded SQLite mode needs none)."""
+    asyncio.run(jobs_cli.run_worker(Settings(), concurrency=concurrency, poll_interval=poll))
 
 
 main.add_command(league)
+main.add_command(jobs_cli.jobs)

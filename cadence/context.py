@@ -8,13 +8,15 @@ acting and the request id that ties log lines and audit rows together.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cadence.clock import Clock
+from cadence.errors import CadenceError
 from cadence.settings import Settings
 
 log = logging.getLogger("cadence.context")
@@ -48,3 +50,41 @@ class Ctx:
                 await action()
             except Exception:
                 log.exception("after-commit action failed")
+
+
+@asynccontextmanager
+async def unit_of_work(
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    clock: Clock,
+    *,
+    actor_id: str | None = None,
+    request_id: str | None = None,
+) -> AsyncIterator[Ctx]:
+    """One transaction: commit when the block ends, then run the after-commit actions.
+
+    The same for a request, a job and a CLI command. A domain error rolls back, unless it
+    says its changes must stand (`keeps_changes`), as a detected token replay does.
+    """
+    async with sessions() as session:
+        ctx = Ctx(
+            session=session,
+            settings=settings,
+            clock=clock,
+            actor_id=actor_id,
+            request_id=request_id,
+        )
+        try:
+            yield ctx
+        except CadenceError as exc:
+            if not exc.keeps_changes:
+                await session.rollback()
+                raise
+            await session.commit()
+            await ctx.run_after_commit()
+            raise
+        except BaseException:
+            await session.rollback()
+            raise
+        await session.commit()
+        await ctx.run_after_commit()

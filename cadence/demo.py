@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlalchemy import select
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from cadence.accounts import orgs, service
-from cadence.accounts.models import Membership, User
+from cadence.accounts.models import Membership, Organisation, User
 from cadence.accounts.roles import Role
+from cadence.booking import service as booking
 from cadence.clock import SystemClock
-from cadence.context import Ctx
-from cadence.db import create_engine, make_sessionmaker, transaction
+from cadence.context import Ctx, unit_of_work
+from cadence.db import create_engine, make_sessionmaker
+from cadence.events import service as events
 from cadence.settings import Settings
 
 DEMO_PASSWORD = "cadence-demo"  # noqa: S105 - published in the README on purpose
@@ -62,8 +64,8 @@ async def load(settings: Settings) -> bool:
     """Create the demo data once; returns False when it was already there."""
     engine = create_engine(settings.database_url)
     try:
-        async with transaction(make_sessionmaker(engine)) as session:
-            ctx = Ctx(session=session, settings=settings, clock=SystemClock())
+        async with unit_of_work(make_sessionmaker(engine), settings, SystemClock()) as ctx:
+            session = ctx.session
             if await service.find_by_email(ctx, PEOPLE[0].email) is not None:
                 return False
             users: dict[str, User] = {}
@@ -89,10 +91,38 @@ async def load(settings: Settings) -> bool:
                             )
                         )
             await session.flush()
-            count = len((await session.scalars(select(Membership))).all())
-            return count > 0
+            return True
     finally:
         await engine.dispose()
+
+
+async def _events(ctx: Ctx, org: Organisation, users: dict[str, User]) -> None:
+    """A season of concerts, one nearly sold out, with a few bookings."""
+    local = ZoneInfo(org.timezone)
+    start = datetime.combine(ctx.now().date() + timedelta(days=14), time(19, 30), local)
+    shows = [
+        ("Spring Strings", 120, "classical", "Main Hall"),
+        ("Late Night Jazz", 40, "jazz", "Cellar Bar"),
+        ("Open Mic", 8, "open-mic", "Cellar Bar"),
+    ]
+    for week, (name, capacity, category, venue) in enumerate(shows):
+        starts = start + timedelta(days=7 * week)
+        event = await events.create(
+            ctx,
+            org=org,
+            by=users["manager"],
+            name=name,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=3),
+            capacity=capacity,
+            category=category,
+            venue=venue,
+            description=f"{name} at The Blue Door. Doors open 30 minutes before.",
+        )
+        if capacity <= 8:
+            await booking.book(ctx, event=event, user=users["drummer"], quantity=capacity - 1)
+        else:
+            await booking.book(ctx, event=event, user=users["singer"], quantity=2)
 
 
 def login_help(base_url: str) -> str:

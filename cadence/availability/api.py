@@ -38,7 +38,7 @@ def exception_out(row: AvailabilityException) -> ExceptionOut:
         id=row.id,
         starts_at=row.starts_at,
         ends_at=row.ends_at,
-        level=row.level,  # type: ignore[arg-type]
+        level=row.level,
         note=row.note,
     )
 

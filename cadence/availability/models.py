@@ -21,9 +21,7 @@ class WeeklyAvailability(Base):
     __tablename__ = "availability_patterns"
 
     id: Mapped[str] = id_column()
-    user_id: Mapped[str] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), unique=True
-    )
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     timezone: Mapped[str] = mapped_column(String(64))
     # [{"weekday": 0-6, "start": "HH:MM", "end": "HH:MM", "level": "available"|"if_need_be"}]
     weekly: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

@@ -7,7 +7,7 @@ from cadence.context import Ctx
 
 
 async def publish_booking_event(ctx: Ctx, *, kind: str, booking: Booking, available: int) -> None:
-    from cadence.realtime.service import publish
+    from cadence.realtime.events import publish
 
     await publish(
         ctx,

@@ -54,8 +54,14 @@ def _ics(body: bytes, filename: str) -> Response:
 
 
 def _import_out(row: CalendarImport) -> ImportOut:
-    return ImportOut(id=row.id, events=row.events, name=row.name, url=row.url,
-                     created_at=row.created_at, refreshed_at=row.refreshed_at)  # fmt: skip
+    return ImportOut(
+        id=row.id,
+        events=row.events,
+        name=row.name,
+        url=row.url,
+        created_at=row.created_at,
+        refreshed_at=row.refreshed_at,
+    )
 
 
 async def _event_out(
@@ -64,18 +70,36 @@ async def _event_out(
     attendees = await events.attendees_of(ctx, event.id)
     overrides = (await overrides_of(ctx, [event.id])).get(event.id, [])
     return EventOut(
-        id=event.id, org_id=event.org_id, uid=event.uid, name=event.name,
-        starts_at=event.starts_at, ends_at=event.ends_at, timezone=event.timezone,
-        rrule=event.rrule, exdates=list(event.exdates or []), description=event.description,
-        category=event.category, venue=event.venue, status=event.status,
-        sequence=event.sequence, version=event.version,
-        attendees=[AttendeeOut(user_id=a.user_id, rsvp=a.rsvp, required=a.required)
-                   for a in attendees],
-        overrides=[OverrideOut(recurrence_id=o.recurrence_id, starts_at=o.starts_at,
-                               ends_at=o.ends_at, cancelled=o.cancelled, name=o.name)
-                   for o in overrides],
+        id=event.id,
+        org_id=event.org_id,
+        uid=event.uid,
+        name=event.name,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        timezone=event.timezone,
+        rrule=event.rrule,
+        exdates=list(event.exdates or []),
+        description=event.description,
+        category=event.category,
+        venue=event.venue,
+        status=event.status,
+        sequence=event.sequence,
+        version=event.version,
+        attendees=[
+            AttendeeOut(user_id=a.user_id, rsvp=a.rsvp, required=a.required) for a in attendees
+        ],
+        overrides=[
+            OverrideOut(
+                recurrence_id=o.recurrence_id,
+                starts_at=o.starts_at,
+                ends_at=o.ends_at,
+                cancelled=o.cancelled,
+                name=o.name,
+            )
+            for o in overrides
+        ],
         conflicts=[ConflictOut(**vars(c)) for c in conflicts or []],
-    )  # fmt: skip
+    )
 
 
 # --- feeds and .ics ------------------------------------------------------------------------
@@ -128,9 +152,15 @@ async def my_calendar(
     rows = await feeds.events_of_person(ctx, user_id=user.id)
     overrides = await overrides_of(ctx, [e.id for e in rows])
     items = [
-        OccurrenceOut(event_id=e.id, org_id=e.org_id, name=o.summary or e.name,
-                      starts_at=o.start, ends_at=o.end, recurrence_id=o.recurrence_id,
-                      status=e.status)  # fmt: skip
+        OccurrenceOut(
+            event_id=e.id,
+            org_id=e.org_id,
+            name=o.summary or e.name,
+            starts_at=o.start,
+            ends_at=o.end,
+            recurrence_id=o.recurrence_id,
+            status=e.status,
+        )
         for e in rows
         for o in occurrences_of(e, overrides.get(e.id, []), start, end)
     ]
@@ -152,7 +182,9 @@ async def create_import(body: ImportIn, ctx: CtxDep, user: CurrentUser) -> Impor
 
 @router.get("/me/calendar-imports", response_model=ImportPage, tags=["me"])
 async def list_imports(ctx: CtxDep, user: CurrentUser) -> ImportPage:
-    return ImportPage(items=[_import_out(r) for r in await imports.list_imports(ctx, user_id=user.id)])
+    return ImportPage(
+        items=[_import_out(r) for r in await imports.list_imports(ctx, user_id=user.id)]
+    )
 
 
 @router.post("/me/calendar-imports/{import_id}/refresh", response_model=ImportOut, tags=["me"])
@@ -231,9 +263,15 @@ async def set_override(
     """Move, rename or cancel one occurrence of a series (named by its original start)."""
     event, membership = await events.get_event(ctx, event_id=event_id, user_id=user.id)
     events.ensure_can_edit(event, membership, user.id)
-    await events.set_override(ctx, event, recurrence_id=body.recurrence_id,
-                              starts_at=body.starts_at, ends_at=body.ends_at,
-                              cancelled=body.cancelled, name=body.name)  # fmt: skip
+    await events.set_override(
+        ctx,
+        event,
+        recurrence_id=body.recurrence_id,
+        starts_at=body.starts_at,
+        ends_at=body.ends_at,
+        cancelled=body.cancelled,
+        name=body.name,
+    )
     return await _event_out(ctx, event, await events.conflicts_for(ctx, event))
 
 
@@ -275,7 +313,10 @@ async def caldav_publish(
 ) -> CaldavPublishOut:
     """Publish every event of the organisation to a CalDAV calendar collection (manager+)."""
     published, removed = await caldav.publish_org(
-        ctx, org_id=membership.org_id, url=body.url, username=body.username,
+        ctx,
+        org_id=membership.org_id,
+        url=body.url,
+        username=body.username,
         password=body.password,
-    )  # fmt: skip
+    )
     return CaldavPublishOut(published=published, removed=removed)

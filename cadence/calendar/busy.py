@@ -6,7 +6,7 @@ people), because constructing `Busy` values is the expensive part of find-a-time
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -20,6 +20,13 @@ from cadence.time.findtime import Busy
 from cadence.time.ical import InvalidCalendarError, import_busy
 
 NOT_ATTENDING = ("declined",)
+# Expanding an imported calendar (parse + recurrence expansion) is the slow part of busy
+# time; the result only depends on the stored text and the window, so it is kept per
+# process, keyed by the import's id and refresh time (a refresh or delete changes the key).
+_EXPANDED: OrderedDict[tuple[str, datetime, datetime, datetime, str], tuple[Busy, ...]] = (
+    OrderedDict()
+)
+_EXPANDED_MAX = 2048
 
 
 async def attended_events(
@@ -58,7 +65,9 @@ async def event_busy(
         if event.id not in cache:
             cache[event.id] = [
                 Busy(o.start, o.end, o.summary or event.name, f"event:{event.id}")
-                for o in occurrences_of(event, overrides.get(event.id, []), window_start, window_end)
+                for o in occurrences_of(
+                    event, overrides.get(event.id, []), window_start, window_end
+                )
             ]
         out[user_id].extend(cache[event.id])
     return out
@@ -68,17 +77,33 @@ async def import_busy_of(
     ctx: Ctx, user_ids: Sequence[str], window_start: datetime, window_end: datetime
 ) -> dict[str, list[Busy]]:
     rows = await ctx.session.execute(
-        select(CalendarImport.user_id, CalendarImport.ics, User.timezone)
+        select(
+            CalendarImport.user_id,
+            CalendarImport.id,
+            CalendarImport.refreshed_at,
+            CalendarImport.ics,
+            User.timezone,
+        )
         .join(User, User.id == CalendarImport.user_id)
         .where(CalendarImport.user_id.in_(list(user_ids)))
     )
     out: dict[str, list[Busy]] = defaultdict(list)
-    for user_id, ics, zone in rows:
-        try:
-            result = import_busy(ics, window_start=window_start, window_end=window_end, timezone=zone)
-        except InvalidCalendarError:
-            continue  # validated when stored; a library upgrade must not break find-a-time
-        out[user_id].extend(result.busy)
+    for user_id, import_id, refreshed_at, ics, zone in rows:
+        key = (import_id, refreshed_at, window_start, window_end, zone)
+        busy = _EXPANDED.get(key)
+        if busy is None:
+            try:
+                busy = import_busy(
+                    ics, window_start=window_start, window_end=window_end, timezone=zone
+                ).busy
+            except InvalidCalendarError:
+                busy = ()  # validated when stored; a library upgrade must not break find-a-time
+            _EXPANDED[key] = busy
+            if len(_EXPANDED) > _EXPANDED_MAX:
+                _EXPANDED.popitem(last=False)
+        else:
+            _EXPANDED.move_to_end(key)
+        out[user_id].extend(busy)
     return out
 
 
@@ -94,8 +119,6 @@ async def busy_of(
     events = await event_busy(ctx, user_ids, window_start, window_end, skip_event=skip_event)
     imports = await import_busy_of(ctx, user_ids, window_start, window_end)
     return {
-        uid: tuple(
-            sorted(events.get(uid, []) + imports.get(uid, []), key=lambda b: b.start_minute)
-        )
+        uid: tuple(sorted(events.get(uid, []) + imports.get(uid, []), key=lambda b: b.start_minute))
         for uid in user_ids
     }

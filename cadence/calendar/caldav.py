@@ -41,7 +41,7 @@ def push(
     base = url if url.endswith("/") else url + "/"
     wanted = {object_name(uid): body for uid, body in objects.items()}
     with caldav_lib.DAVClient(url=base, username=username, password=password) as client:
-        calendar = client.calendar(url=base)
+        calendar = client.calendar(url=base)  # type: ignore[no-untyped-call]
         existing = {
             str(child[0]).rstrip("/").rsplit("/", 1)[-1]: str(child[0])
             for child in calendar.children()
@@ -65,9 +65,7 @@ async def publish_org(
 ) -> tuple[int, int]:
     if urlsplit(url).scheme not in ("http", "https"):
         raise InvalidInput("Use an http(s) URL of a CalDAV calendar collection.", field="url")
-    events = list(
-        (await ctx.session.scalars(select(Event).where(Event.org_id == org_id))).all()
-    )
+    events = list((await ctx.session.scalars(select(Event).where(Event.org_id == org_id))).all())
     objects = caldav_objects(await calendar_events(ctx, events))
     try:
         published, removed = await asyncio.to_thread(
@@ -75,7 +73,12 @@ async def publish_org(
         )
     except (DAVError, OSError) as exc:
         raise InvalidInput(f"The CalDAV server refused the calendar: {exc}", field="url") from None
-    await audit.record(ctx, org_id=org_id, action="calendar.caldav_publish",
-                       target_type="organisation", target_id=org_id,
-                       after={"url": url, "published": published, "removed": removed})  # fmt: skip
+    await audit.record(
+        ctx,
+        org_id=org_id,
+        action="calendar.caldav_publish",
+        target_type="organisation",
+        target_id=org_id,
+        after={"url": url, "published": published, "removed": removed},
+    )
     return published, removed

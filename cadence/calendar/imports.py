@@ -67,9 +67,7 @@ async def fetch(ctx: Ctx, url: str) -> str:
             client.stream("GET", url, headers={"Accept": "text/calendar"}) as response,
         ):
             if response.status_code != 200:
-                raise InvalidInput(
-                    f"The URL answered HTTP {response.status_code}.", field="url"
-                )
+                raise InvalidInput(f"The URL answered HTTP {response.status_code}.", field="url")
             chunks: list[bytes] = []
             size = 0
             async for chunk in response.aiter_bytes():

@@ -33,8 +33,17 @@ CALENDAR_KIND = "calendar"
 RSVPS = ("needs_action", "accepted", "tentative", "declined")
 CONFLICT_HORIZON = timedelta(days=366)
 CONFLICT_OCCURRENCES = 52
-EDITABLE = ("name", "description", "category", "venue", "starts_at", "ends_at", "timezone",
-            "rrule", "exdates")  # fmt: skip
+EDITABLE = (
+    "name",
+    "description",
+    "category",
+    "venue",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "rrule",
+    "exdates",
+)
 
 
 @dataclass(frozen=True)
@@ -154,8 +163,9 @@ async def conflicts_for(ctx: Ctx, event: Event) -> list[ConflictWarning]:
         for c in find_conflicts(occ.start, occ.end, busy):
             if c.busy is not None:
                 warnings.append(
-                    ConflictWarning(c.who, occ.start, occ.end, c.busy.start, c.busy.end,
-                                    c.busy.title)  # fmt: skip
+                    ConflictWarning(
+                        c.who, occ.start, occ.end, c.busy.start, c.busy.end, c.busy.title
+                    )
                 )
     return warnings
 
@@ -193,8 +203,14 @@ async def create_event(
     for user_id in dict.fromkeys(attendees):
         ctx.session.add(EventAttendee(event_id=event.id, user_id=user_id, rsvp="needs_action"))
     await ctx.session.flush()
-    await audit.record(ctx, org_id=org_id, action="calendar_event.create",
-                       target_type="event", target_id=event.id, after=_snapshot(event))  # fmt: skip
+    await audit.record(
+        ctx,
+        org_id=org_id,
+        action="calendar_event.create",
+        target_type="event",
+        target_id=event.id,
+        after=_snapshot(event),
+    )
     return event
 
 
@@ -226,9 +242,15 @@ async def update_event(ctx: Ctx, event: Event, *, version: int, changes: dict[st
     _validate(event)
     _bump(ctx, event)
     await ctx.session.flush()
-    await audit.record(ctx, org_id=event.org_id, action="calendar_event.update",
-                       target_type="event", target_id=event.id, before=before,
-                       after=_snapshot(event))  # fmt: skip
+    await audit.record(
+        ctx,
+        org_id=event.org_id,
+        action="calendar_event.update",
+        target_type="event",
+        target_id=event.id,
+        before=before,
+        after=_snapshot(event),
+    )
     return event
 
 
@@ -239,8 +261,13 @@ async def cancel_event(ctx: Ctx, event: Event, *, version: int | None) -> Event:
         event.status = "cancelled"
         _bump(ctx, event)
         await ctx.session.flush()
-        await audit.record(ctx, org_id=event.org_id, action="calendar_event.cancel",
-                           target_type="event", target_id=event.id)  # fmt: skip
+        await audit.record(
+            ctx,
+            org_id=event.org_id,
+            action="calendar_event.cancel",
+            target_type="event",
+            target_id=event.id,
+        )
     return event
 
 
@@ -256,7 +283,9 @@ async def set_override(
 ) -> EventOverride:
     """Move, rename or cancel one occurrence (named by its original start)."""
     if event.rrule is None:
-        raise InvalidInput("Only a recurring event has occurrences to change.", field="recurrence_id")
+        raise InvalidInput(
+            "Only a recurring event has occurrences to change.", field="recurrence_id"
+        )
     originals = expand(
         series_of(event), recurrence_id - timedelta(minutes=1), recurrence_id + timedelta(minutes=1)
     )
@@ -279,9 +308,14 @@ async def set_override(
     row.starts_at, row.ends_at, row.cancelled, row.name = starts_at, ends_at, cancelled, name
     _bump(ctx, event)
     await ctx.session.flush()
-    await audit.record(ctx, org_id=event.org_id, action="calendar_event.override",
-                       target_type="event", target_id=event.id,
-                       after={"recurrence_id": _iso(recurrence_id), "cancelled": cancelled})  # fmt: skip
+    await audit.record(
+        ctx,
+        org_id=event.org_id,
+        action="calendar_event.override",
+        target_type="event",
+        target_id=event.id,
+        after={"recurrence_id": _iso(recurrence_id), "cancelled": cancelled},
+    )
     return row
 
 
@@ -300,8 +334,14 @@ async def add_attendee(ctx: Ctx, event: Event, *, user_id: str, required: bool) 
     row.required = required
     _bump(ctx, event)
     await ctx.session.flush()
-    await audit.record(ctx, org_id=event.org_id, action="calendar_event.attendee.add",
-                       target_type="event", target_id=event.id, after={"user_id": user_id})  # fmt: skip
+    await audit.record(
+        ctx,
+        org_id=event.org_id,
+        action="calendar_event.attendee.add",
+        target_type="event",
+        target_id=event.id,
+        after={"user_id": user_id},
+    )
     return row
 
 
@@ -315,8 +355,14 @@ async def remove_attendee(ctx: Ctx, event: Event, *, user_id: str) -> None:
         raise NotFound("This person is not invited to the event.")
     _bump(ctx, event)
     await ctx.session.flush()
-    await audit.record(ctx, org_id=event.org_id, action="calendar_event.attendee.remove",
-                       target_type="event", target_id=event.id, before={"user_id": user_id})  # fmt: skip
+    await audit.record(
+        ctx,
+        org_id=event.org_id,
+        action="calendar_event.attendee.remove",
+        target_type="event",
+        target_id=event.id,
+        before={"user_id": user_id},
+    )
 
 
 async def rsvp(ctx: Ctx, event: Event, *, user_id: str, answer: str) -> EventAttendee:
@@ -335,9 +381,14 @@ async def rsvp(ctx: Ctx, event: Event, *, user_id: str, answer: str) -> EventAtt
         ctx.session.add(row)
     row.rsvp = answer
     await ctx.session.flush()
-    await audit.record(ctx, org_id=event.org_id, action="calendar_event.rsvp",
-                       target_type="event", target_id=event.id,
-                       after={"user_id": user_id, "rsvp": answer})  # fmt: skip
+    await audit.record(
+        ctx,
+        org_id=event.org_id,
+        action="calendar_event.rsvp",
+        target_type="event",
+        target_id=event.id,
+        after={"user_id": user_id, "rsvp": answer},
+    )
     return row
 
 

@@ -18,7 +18,8 @@ from cadence.accounts import sessions
 from cadence.accounts.models import AuthSession, Membership, Organisation, User
 from cadence.accounts.roles import Role
 from cadence.context import Ctx
-from cadence.errors import CadenceError, NotFound, PermissionDenied, Unauthorized
+from cadence.context import unit_of_work as open_unit
+from cadence.errors import NotFound, PermissionDenied, Unauthorized
 from cadence.http.requestctx import request_id_var
 from cadence.http.state import AppState
 
@@ -34,27 +35,10 @@ async def unit_of_work(request: Request) -> AsyncIterator[Ctx]:
     """One transaction per request, committed before the response is sent."""
     state = app_state(request)
     maker = state.read_sessions if request.method in READ_METHODS else state.sessions
-    async with maker() as session:
-        ctx = Ctx(
-            session=session,
-            settings=state.settings,
-            clock=state.clock,
-            request_id=request_id_var.get(),
-        )
-        try:
-            yield ctx
-        except CadenceError as exc:
-            if exc.keeps_changes:
-                await session.commit()
-                await ctx.run_after_commit()
-            else:
-                await session.rollback()
-            raise
-        except BaseException:
-            await session.rollback()
-            raise
-        await session.commit()
-        await ctx.run_after_commit()
+    async with open_unit(
+        maker, state.settings, state.clock, request_id=request_id_var.get()
+    ) as ctx:
+        yield ctx
 
 
 CtxDep = Annotated[Ctx, Depends(unit_of_work, scope="function")]

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Generic, TypeVar
+from datetime import UTC, datetime
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    field_serializer,
+)
 
 T = TypeVar("T")
 
@@ -17,7 +25,15 @@ class Input(BaseModel):
 
 
 class Output(BaseModel):
+    """Responses: every datetime leaves as UTC with a `Z`, whatever zone it was built in."""
+
     model_config = ConfigDict(from_attributes=True)
+
+    @field_serializer("*", mode="wrap")
+    def _utc(self, value: Any, handler: SerializerFunctionWrapHandler) -> Any:
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        return handler(value)
 
 
 class Page(Output, Generic[T]):
@@ -28,7 +44,7 @@ class Page(Output, Generic[T]):
 def _aware(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("needs a timezone offset, for example 2026-05-01T19:00:00+01:00")
-    return value
+    return value.astimezone(UTC)
 
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

@@ -17,13 +17,20 @@ from cadence.settings import Settings
 
 async def run_worker(settings: Settings, *, concurrency: int, poll_interval: float) -> None:
     """Run jobs until SIGTERM/SIGINT; the running job is finished or released first."""
+    from cadence.http.logging import configure
     from cadence.realtime.hub import running_hub
 
+    configure(settings.log_level, json_lines=settings.log_json)
     engine = create_engine(settings.database_url, pool_size=concurrency + 2)
     try:
         async with running_hub(settings, engine, serve_clients=False):
-            worker = Worker(engine, settings, SystemClock(), concurrency=concurrency,
-                            poll_interval=poll_interval)  # fmt: skip
+            worker = Worker(
+                engine,
+                settings,
+                SystemClock(),
+                concurrency=concurrency,
+                poll_interval=poll_interval,
+            )
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(sig, worker.stop)

@@ -49,8 +49,16 @@ class Cron:
         if len(parts) != 5:
             raise ValueError(f"a cron expression has five fields: {expression!r}")
         fields = [_field(p, lo, hi) for p, (lo, hi) in zip(parts, _BOUNDS, strict=True)]
-        fields[4] = frozenset(d % 7 for d in fields[4])  # 7 is Sunday too
-        return cls(*fields, days_any=parts[2] == "*", weekdays_any=parts[4] == "*")
+        minutes, hours, days, months, weekdays = fields
+        return cls(
+            minutes,
+            hours,
+            days,
+            months,
+            weekdays=frozenset(d % 7 for d in weekdays),  # 7 is Sunday too
+            days_any=parts[2] == "*",
+            weekdays_any=parts[4] == "*",
+        )
 
     def _day_matches(self, at: datetime) -> bool:
         dom = at.day in self.days

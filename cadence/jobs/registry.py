@@ -19,7 +19,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cadence.clock import Clock
@@ -73,6 +73,7 @@ def load_all() -> None:
     """Import every `cadence.<module>.jobs` so that their handlers are registered."""
     import cadence
 
+    importlib.import_module("cadence.models")  # every table, for foreign keys across modules
     importlib.import_module("cadence.jobs.maintenance")
     for info in pkgutil.iter_modules(cadence.__path__):
         if not info.ispkg or info.name == "jobs":
@@ -102,6 +103,15 @@ class JobRun:
     @property
     def is_last_attempt(self) -> bool:
         return self.attempt >= self.max_attempts
+
+    async def still_mine(self, ctx: Ctx) -> bool:
+        """Whether this worker still holds the job (its lease was not taken over).
+
+        Check it right before an effect that cannot be undone (sending an email), to keep
+        the window in which two workers might both deliver as small as possible.
+        """
+        holder = await ctx.session.scalar(select(Job.locked_by).where(Job.id == self.id))
+        return holder == self.worker
 
     @asynccontextmanager
     async def unit_of_work(self, *, complete: bool = False) -> AsyncIterator[Ctx]:

@@ -107,7 +107,9 @@ async def any_due(session: AsyncSession, now: datetime) -> bool:
     return (await session.scalar(select(Job.id).where(_due(now)).limit(1))) is not None
 
 
-async def claim(session: AsyncSession, *, worker: str, now: datetime, lease: float) -> Claimed | None:
+async def claim(
+    session: AsyncSession, *, worker: str, now: datetime, lease: float
+) -> Claimed | None:
     """Take one due job (or one whose lease ran out) for `worker`."""
     pick = (
         select(Job.id)
@@ -141,8 +143,13 @@ async def bury_expired(session: AsyncSession, *, now: datetime) -> None:
     await session.execute(
         update(Job)
         .where(Job.status == RUNNING, Job.locked_until < now, Job.attempts >= Job.max_attempts)
-        .values(status=DEAD, locked_by=None, locked_until=None, finished_at=now,
-                last_error=func.coalesce(Job.last_error, "worker lost (lease expired)"))
+        .values(
+            status=DEAD,
+            locked_by=None,
+            locked_until=None,
+            finished_at=now,
+            last_error=func.coalesce(Job.last_error, "worker lost (lease expired)"),
+        )
         .execution_options(synchronize_session=False)
     )
 
@@ -169,7 +176,7 @@ async def finish(session: AsyncSession, *, job_id: str, worker: str, now: dateti
 def backoff(attempt: int, *, base: float, cap: float) -> float:
     """Exponential backoff with jitter: between half and all of min(cap, base * 2^(n-1))."""
     ceiling = min(cap, base * 2 ** max(0, attempt - 1))
-    return ceiling * random.uniform(0.5, 1.0)
+    return float(ceiling * random.uniform(0.5, 1.0))
 
 
 async def fail(
@@ -204,8 +211,9 @@ async def release(session: AsyncSession, *, job_id: str, worker: str, now: datet
     await session.execute(
         update(Job)
         .where(Job.id == job_id, Job.locked_by == worker, Job.status == RUNNING)
-        .values(status=QUEUED, run_at=now, locked_by=None, locked_until=None,
-                attempts=Job.attempts - 1)
+        .values(
+            status=QUEUED, run_at=now, locked_by=None, locked_until=None, attempts=Job.attempts - 1
+        )
         .execution_options(synchronize_session=False)
     )
 

@@ -14,7 +14,7 @@ import logging
 import os
 import socket
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -54,6 +54,8 @@ class Worker:
         self.backoff_base = backoff_base
         self.schedule_periodic = schedule_periodic
         self.processed = 0
+        self.sqlite = engine.dialect.name == "sqlite"
+        self._last_bury = float("-inf")
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
 
@@ -109,11 +111,15 @@ class Worker:
 
     async def _claim(self) -> service.Claimed | None:
         now = self.clock.now()
-        async with self.read_sessions() as session:
-            if not await service.any_due(session, now):
-                return None
+        if self.sqlite:  # look before taking SQLite's one write lock
+            async with self.read_sessions() as session:
+                if not await service.any_due(session, now):
+                    return None
         async with self.sessions() as session, session.begin():
-            await service.bury_expired(session, now=now)
+            mono = asyncio.get_running_loop().time()
+            if mono - self._last_bury > self.lease / 2:
+                self._last_bury = mono
+                await service.bury_expired(session, now=now)
             return await service.claim(session, worker=self.name, now=now, lease=self.lease)
 
     async def _schedule_periodic(self) -> None:
@@ -132,10 +138,18 @@ class Worker:
     async def _execute(self, job: service.Claimed) -> None:
         spec = HANDLERS.get(job.kind)
         run = JobRun(
-            id=job.id, kind=job.kind, payload=job.payload, attempt=job.attempts,
-            max_attempts=job.max_attempts, key=job.key, org_id=job.org_id, worker=self.name,
-            sessions=self.sessions, settings=self.settings, clock=self.clock,
-        )  # fmt: skip
+            id=job.id,
+            kind=job.kind,
+            payload=job.payload,
+            attempt=job.attempts,
+            max_attempts=job.max_attempts,
+            key=job.key,
+            org_id=job.org_id,
+            worker=self.name,
+            sessions=self.sessions,
+            settings=self.settings,
+            clock=self.clock,
+        )
         heartbeat = asyncio.create_task(self._heartbeat(job.id))
         task = asyncio.create_task(self._call(spec, run))
         try:
@@ -151,9 +165,10 @@ class Worker:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
                 await self._write(
-                    lambda s: service.release(s, job_id=job.id, worker=self.name,
-                                              now=self.clock.now())
-                )  # fmt: skip
+                    lambda s: service.release(
+                        s, job_id=job.id, worker=self.name, now=self.clock.now()
+                    )
+                )
                 log.warning("job released at shutdown", extra={"job_id": job.id})
                 return
             error = task.exception()
@@ -173,8 +188,9 @@ class Worker:
         self.processed += 1
         if error is None:
             if not run.completed:
-                await self._write(lambda s: service.finish(s, job_id=job.id, worker=self.name,
-                                                           now=now))  # fmt: skip
+                await self._write(
+                    lambda s: service.finish(s, job_id=job.id, worker=self.name, now=now)
+                )
             return
         spec = HANDLERS.get(job.kind)
         base = self.backoff_base or (spec.backoff_base if spec else 5.0)
@@ -182,12 +198,26 @@ class Worker:
         text = f"{type(error).__name__}: {error}"
 
         async def record(session: AsyncSession) -> None:
-            status = await service.fail(session, job=job, worker=self.name, now=now, error=text,
-                                        retry_in=delay)  # fmt: skip
+            status = await service.fail(
+                session, job=job, worker=self.name, now=now, error=text, retry_in=delay
+            )
             level = logging.ERROR if status == "dead" else logging.WARNING
-            log.log(level, "job failed", extra={"job_id": job.id, "kind": job.kind,
-                                                "attempt": job.attempts, "error": text,
-                                                "status": status})  # fmt: skip
+            log.log(
+                level,
+                "job %s (%s) attempt %d failed, now %s: %s",
+                job.id,
+                job.kind,
+                job.attempts,
+                status,
+                text,
+                extra={
+                    "job_id": job.id,
+                    "kind": job.kind,
+                    "attempt": job.attempts,
+                    "error": text,
+                    "status": status,
+                },
+            )
 
         await self._write(record)
 
@@ -195,8 +225,11 @@ class Worker:
         while True:
             await asyncio.sleep(self.lease / 3)
             until = self.clock.now() + timedelta(seconds=self.lease)
+
+            async def renew(session: AsyncSession, until: datetime = until) -> None:
+                await service.renew(session, job_id=job_id, worker=self.name, until=until)
+
             try:
-                await self._write(lambda s: service.renew(s, job_id=job_id, worker=self.name,
-                                                          until=until))  # fmt: skip
+                await self._write(renew)
             except Exception:
                 log.exception("lease renewal failed", extra={"job_id": job_id})

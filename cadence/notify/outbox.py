@@ -60,6 +60,7 @@ async def queue_email(
         created_at=ctx.now(),
     )
     ctx.session.add(email)
+    await ctx.session.flush()  # attachments refer to it (no ORM relationship orders them)
     for item in attachments:
         ctx.session.add(
             OutboxAttachment(
@@ -71,8 +72,7 @@ async def queue_email(
         )
     await ctx.session.flush()
     if ctx.settings.smtp_url:
-        await enqueue(ctx, SEND_JOB, {"email_id": email.id}, key=f"email:{email.id}",
-                      org_id=org_id)  # fmt: skip
+        await enqueue(ctx, SEND_JOB, {"email_id": email.id}, key=f"email:{email.id}", org_id=org_id)
     log.info(
         "email queued",
         extra={"to": to, "subject": subject, "kind": kind, "body": text, "email_id": email.id},

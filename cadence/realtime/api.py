@@ -64,8 +64,12 @@ def _same_origin(websocket: WebSocket, state: AppState) -> bool:
 
 async def _refuse(websocket: WebSocket) -> None:
     if "websocket.http.response" in websocket.scope.get("extensions", {}):
-        problem = {"type": "/problems/unauthorized", "title": "Authentication required",
-                   "status": 401, "detail": "Connect with ?token=<access token>."}  # fmt: skip
+        problem = {
+            "type": "/problems/unauthorized",
+            "title": "Authentication required",
+            "status": 401,
+            "detail": "Connect with ?token=<access token>.",
+        }
         await websocket.send_denial_response(
             JSONResponse(problem, status_code=401, media_type="application/problem+json")
         )

@@ -12,6 +12,7 @@ which fans them out in memory and through Redis.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -54,9 +55,13 @@ class Event:
     def from_json(cls, raw: str | bytes) -> Event:
         d = json.loads(raw)
         return cls(
-            id=int(d["id"]), org_id=d["org_id"], type=d["type"],
-            at=datetime.fromisoformat(d["at"]), data=d["data"], user_id=d.get("user_id"),
-        )  # fmt: skip
+            id=int(d["id"]),
+            org_id=d["org_id"],
+            type=d["type"],
+            at=datetime.fromisoformat(d["at"]),
+            data=d["data"],
+            user_id=d.get("user_id"),
+        )
 
     @classmethod
     def from_row(cls, row: DomainEvent) -> Event:
@@ -90,6 +95,16 @@ EVENT_TYPES: dict[str, type[BaseModel]] = {
 }
 
 
+# Called inside the publishing transaction (the webhooks of notify use it to queue deliveries).
+PublishHook = Callable[[Ctx, str, str, dict[str, Any]], Awaitable[None]]
+PUBLISH_HOOKS: list[PublishHook] = []
+
+
+def add_publish_hook(hook: PublishHook) -> None:
+    if hook not in PUBLISH_HOOKS:
+        PUBLISH_HOOKS.append(hook)
+
+
 def register_event_type(name: str, schema: type[BaseModel] = AnyData) -> None:
     """Declare an event type and the schema its `data` must satisfy."""
     EVENT_TYPES[name] = schema
@@ -120,6 +135,9 @@ async def publish(
     pending.rows.append(
         {"org_id": org_id, "type": type, "data": payload, "user_id": user_id, "at": ctx.now()}
     )
+    if user_id is None:  # personal events stay inside Cadence
+        for hook in PUBLISH_HOOKS:
+            await hook(ctx, org_id, type, payload)
 
 
 async def _announce(pending: _Pending) -> None:

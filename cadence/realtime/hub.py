@@ -152,7 +152,7 @@ class Hub:
                 self.redis_up.clear()
                 log.warning("redis subscription lost (%s); retrying in %.1fs", exc, delay)
             finally:
-                await pubsub.aclose()
+                await pubsub.aclose()  # type: ignore[no-untyped-call]
                 await client.aclose()
             await asyncio.sleep(delay)
             delay = min(delay * 2, 10.0)

@@ -70,7 +70,16 @@ def rounds_from_rows(n: int, rows: list[bytearray]) -> Rounds:
 class Annealer:
     """One annealing run on one instance; deterministic for a given seed and iteration count."""
 
-    def __init__(self, instance: TTPInstance, seed: int) -> None:
+    def __init__(
+        self,
+        instance: TTPInstance,
+        seed: int,
+        *,
+        t0_scale: float = 1.0,
+        t_ratio: float = _T_RATIO,
+    ) -> None:
+        self.t0_scale = t0_scale
+        self.t_ratio = t_ratio
         self.n = n = instance.n
         self.n_rounds = instance.n_rounds
         self.rng = random.Random(seed)
@@ -228,11 +237,12 @@ class Annealer:
         cur_dist, cur_viol = self.totals()
         best_dist: int | None = cur_dist if cur_viol == 0 else None
         best_rows = [bytearray(r) for r in self.rows] if cur_viol == 0 else None
-        t0 = self._initial_temperature()
-        t_end = t0 / _T_RATIO
+        t0 = self._initial_temperature() * self.t0_scale
+        t_end = t0 / self.t_ratio
         weight = t0
         temp = t0
         cycle_start, cycle_len = start, budget
+        cycle_it, cycle_iters = 0, max_iterations or 1
         since_best = 0
         next_report = start + progress_every
         it = 0
@@ -243,6 +253,8 @@ class Annealer:
                 if now >= deadline or (max_iterations is not None and it >= max_iterations):
                     break
                 frac = min(1.0, (now - cycle_start) / cycle_len)
+                if max_iterations is not None:
+                    frac = max(frac, min(1.0, (it - cycle_it) / max(1, cycle_iters)))
                 temp = t0 * (t_end / t0) ** frac
                 if frac >= 1.0 or since_best > 40_000 * self.n:
                     # Reheat from the best schedule with a shorter, cooler cycle.
@@ -251,6 +263,9 @@ class Annealer:
                         self._load(best_rows)
                         cur_dist, cur_viol = self.totals()
                     cycle_start, cycle_len = now, max((deadline - now) / 2, budget / 8)
+                    if max_iterations is not None:
+                        cycle_it = it
+                        cycle_iters = max((max_iterations - it) // 2, max_iterations // 8)
                     t0 = max(t0 / 2, t_end * 5)
                     since_best = 0
                 if on_progress is not None and now >= next_report:
