@@ -22,6 +22,7 @@ from cadence.db import create_engine, make_sessionmaker, read_only
 from cadence.events.api import router as events_router
 from cadence.findtime.api import router as findtime_router
 from cadence.http import problems
+from cadence.http.docs import router as docs_router
 from cadence.http.logging import configure as configure_logging
 from cadence.http.middleware import EdgeMiddleware
 from cadence.http.service_api import router as service_router
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             async with background(app.state.cadence):
                 yield
         finally:
+            await app.state.cadence.limiter.close()
             await engine.dispose()
 
     app = FastAPI(
@@ -66,9 +68,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         version="0.1.0",
         summary="Scheduling and booking for bands, companies, events, venues and leagues.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     problems.install(app)
     app.include_router(service_router)
+    app.include_router(docs_router)
     app.include_router(accounts_router)
     app.include_router(audit_router)
     app.include_router(notify_router)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import time
 
+import redis.asyncio as aioredis
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
@@ -19,9 +20,15 @@ from cadence.errors import RateLimited
 class RateLimiter:
     def __init__(self, redis_url: str | None = None) -> None:
         storage: Storage
+        self._pool: aioredis.ConnectionPool | None = None
         if redis_url:
+            # Our own pool, so that shutdown can close its connections.
+            self._pool = aioredis.ConnectionPool.from_url(redis_url)
             storage = RedisStorage(
-                "async+" + redis_url, implementation="redispy", key_prefix="cadence-limits"
+                "async+" + redis_url,
+                implementation="redispy",
+                key_prefix="cadence-limits",
+                connection_pool=self._pool,  # type: ignore[arg-type]
             )
         else:
             storage = MemoryStorage()
@@ -51,3 +58,7 @@ class RateLimiter:
 
     async def reset(self) -> None:
         await self._storage.reset()
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.aclose()

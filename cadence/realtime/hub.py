@@ -57,11 +57,13 @@ class Hub:
         *,
         serve_clients: bool = True,
         poll_interval: float = 2.0,
+        channel: str = CHANNEL,
     ) -> None:
         self.settings = settings
         self.read_sessions = make_sessionmaker(read_only(engine))
         self.serve_clients = serve_clients
         self.poll_interval = poll_interval
+        self.channel = channel
         self.origin = new_id()
         self.by_org: dict[str, set[Connection]] = {}
         self.recent: OrderedDict[int, None] = OrderedDict()
@@ -125,7 +127,7 @@ class Hub:
         try:
             async with self.redis.pipeline(transaction=False) as pipe:
                 for event in events:
-                    pipe.publish(CHANNEL, f"{self.origin}|{event.to_json()}")
+                    pipe.publish(self.channel, f"{self.origin}|{event.to_json()}")
                 await pipe.execute()
         except (aioredis.RedisError, OSError) as exc:
             log.warning("redis publish failed; other processes catch up by polling: %s", exc)
@@ -136,7 +138,7 @@ class Hub:
             client = aioredis.Redis.from_url(url, socket_connect_timeout=2, health_check_interval=5)
             pubsub = client.pubsub(ignore_subscribe_messages=True)
             try:
-                await pubsub.subscribe(CHANNEL)
+                await pubsub.subscribe(self.channel)
                 self.redis_up.set()
                 delay = 0.5
                 while True:

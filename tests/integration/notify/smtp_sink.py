@@ -18,6 +18,7 @@ from tests.live import free_port
 class Sink:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.ids: list[str] = []  # Message-IDs in arrival order (cheap to poll)
         self.rejected: list[str] = []
         self.reject_next = 0
         self.lock = threading.Lock()
@@ -31,12 +32,13 @@ class Sink:
                 self.rejected.append(str(message["Message-ID"]))
                 return "451 4.3.0 Try again later"
             self.messages.append(message)
+            self.ids.append(str(message["Message-ID"]))
         return "250 OK"
 
     @property
     def message_ids(self) -> list[str]:
         with self.lock:
-            return [str(m["Message-ID"]) for m in self.messages]
+            return list(self.ids)
 
 
 @contextmanager
