@@ -34,6 +34,7 @@ from cadence.notify.runtime import background
 from cadence.ratelimit import RateLimiter
 from cadence.realtime.api import router as realtime_router
 from cadence.settings import Settings, get_settings
+from cadence.venues.routes import router as venues_router
 from cadence.web.pages import router as web_router
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(calendar_router)
     app.include_router(findtime_router)
     app.include_router(availability_pages)
+    app.include_router(venues_router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(IdempotencyMiddleware, state_of=app)

@@ -9,6 +9,7 @@ from cadence.idempotency import models as idempotency_models
 from cadence.jobs import models as jobs_models
 from cadence.notify import models as notify_models
 from cadence.realtime import models as realtime_models
+from cadence.venues import models as venues_models
 
 __all__ = [
     "accounts_models",
@@ -20,4 +21,5 @@ __all__ = [
     "jobs_models",
     "notify_models",
     "realtime_models",
+    "venues_models",
 ]

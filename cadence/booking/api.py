@@ -8,14 +8,18 @@ from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 
 from cadence.booking import checkin as door
-from cadence.booking import service, waitlist
+from cadence.booking import holds, service, waitlist
 from cadence.booking.documents import qr_png
 from cadence.booking.keys import signing_key
 from cadence.booking.models import Booking, Ticket, WaitlistEntry
+from cadence.booking.payments import service as payments
+from cadence.booking.payments.api import router as payments_router
+from cadence.booking.rules import check_customer_cancel
 from cadence.booking.tickets import public_key_pem
 from cadence.context import Ctx
 from cadence.events import service as events
 from cadence.events.schemas import (
+    BookingIn,
     BookingOut,
     CancelledOut,
     CheckinIn,
@@ -24,6 +28,7 @@ from cadence.events.schemas import (
     TicketKeyOut,
     TicketOut,
     WaitlistOut,
+    WaitlistStatsOut,
 )
 from cadence.http.deps import CtxDep, CurrentUser, MemberDep, ViewerDep, load_org
 from cadence.http.schemas import PROBLEM_RESPONSES, Limit, Page
@@ -34,16 +39,25 @@ router = APIRouter(prefix="/api/v1", tags=["bookings"], responses=PROBLEM_RESPON
 
 async def present(ctx: Ctx, b: Booking, issued: list[Ticket] | None = None) -> BookingOut:
     tickets = issued if issued is not None else await service.tickets_of(ctx, b.id)
+    payment = await payments.payment_of(ctx, b.id) if b.total_cents else None
     return BookingOut(
         id=b.id,
         event_id=b.event_id,
         status=b.status,
         quantity=b.quantity,
         tickets=[
-            TicketOut(id=t.id, number=t.number, code=t.code, status=t.status) for t in tickets
+            TicketOut(
+                id=t.id, number=t.number, code=t.code, status=t.status, ticket_type_id=t.pool_id
+            )
+            for t in tickets
         ],
         hold_expires_at=b.hold_expires_at,
         created_at=b.created_at,
+        total_cents=b.total_cents,
+        currency=b.currency,
+        payment_provider=b.payment_provider,
+        payment_status=payment.status if payment else None,
+        checkout_url=payment.checkout_url if payment else None,
     )
 
 
@@ -60,10 +74,17 @@ async def present_entry(ctx: Ctx, entry: WaitlistEntry) -> WaitlistOut:
 
 
 @router.post("/events/{event_id}/bookings", status_code=201, response_model=BookingOut)
-async def book(event_id: str, body: QuantityIn, ctx: CtxDep, user: CurrentUser) -> BookingOut:
+async def book(event_id: str, body: BookingIn, ctx: CtxDep, user: CurrentUser) -> BookingOut:
+    """Free bookings are confirmed at once; paid ones are held until paid (see `checkout`)."""
     event = await events.readable(ctx, event_id=event_id, user=user)
-    await waitlist.expire_offers(ctx, event_id=event.id)
-    booking, issued = await service.book(ctx, event=event, user=user, quantity=body.quantity)
+    await holds.sweep(ctx, event_id=event.id)
+    booking, issued = await service.book(
+        ctx,
+        event=event,
+        user=user,
+        quantity=body.quantity,
+        items=[(i.ticket_type_id, i.quantity) for i in body.items] if body.items else None,
+    )
     return await present(ctx, booking, issued)
 
 
@@ -113,6 +134,11 @@ async def get_booking(booking_id: str, ctx: CtxDep, user: CurrentUser) -> Bookin
 async def cancel_booking(booking_id: str, ctx: CtxDep, user: CurrentUser) -> CancelledOut:
     booking = await service.booking_for(ctx, booking_id=booking_id, user=user, lock=True)
     by = "customer" if booking.user_id == user.id else "organiser"
+    if by == "customer" and not await service.is_manager(
+        ctx, org_id=booking.org_id, user_id=user.id
+    ):
+        event = await events.load(ctx, booking.event_id)
+        await check_customer_cancel(ctx, booking=booking, event=event)
     booking = await service.cancel(ctx, booking=booking, by=by)
     return CancelledOut(id=booking.id, status=booking.status)
 
@@ -149,6 +175,13 @@ async def event_waitlist(event_id: str, ctx: CtxDep, user: CurrentUser) -> Page[
     return Page(
         items=[await present_entry(ctx, e) for e in await waitlist.queue(ctx, event_id=event.id)]
     )
+
+
+@router.get("/events/{event_id}/waitlist/stats", response_model=WaitlistStatsOut)
+async def waitlist_stats(event_id: str, ctx: CtxDep, user: CurrentUser) -> WaitlistStatsOut:
+    """How the queue converts: offers made, accepted, let lapse."""
+    event = await events.managed(ctx, event_id=event_id, user=user)
+    return WaitlistStatsOut(event_id=event.id, **(await waitlist.stats(ctx, event_id=event.id)))
 
 
 @router.get("/waitlist/{entry_id}", response_model=WaitlistOut)
@@ -194,3 +227,6 @@ async def ticket_key(ctx: CtxDep, membership: ViewerDep) -> TicketKeyOut:
         public_key_pem=public_key_pem(key.public_key),
         format="CDT1.<base64url JSON payload>.<base64url Ed25519 signature>",
     )
+
+
+router.include_router(payments_router)

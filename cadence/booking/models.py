@@ -106,6 +106,7 @@ class Ticket(Base):
     checked_in_by: Mapped[str | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), default=None
     )
+    pool_id: Mapped[str | None] = mapped_column(String(32), default=None)  # its ticket type
 
 
 class WaitlistEntry(Base):
@@ -136,3 +137,53 @@ class SigningKey(Base):
     public_key: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class BookingRules(Base):
+    """An event's booking rules: how long unpaid holds last, how it is paid, who may cancel."""
+
+    __tablename__ = "booking_rules"
+
+    event_id: Mapped[str] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    hold_minutes: Mapped[int] = mapped_column(Integer, default=15)
+    payment_provider: Mapped[str] = mapped_column(String(32), default="manual")  # manual|stripe
+    pay_at_door: Mapped[bool] = mapped_column(Boolean, default=False)
+    customer_can_cancel: Mapped[bool] = mapped_column(Boolean, default=True)
+    cancel_cutoff_hours: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Payment(Base):
+    """One attempt to be paid for a booking, with one provider."""
+
+    __tablename__ = "payments"
+    __table_args__ = (
+        Index("ix_payments_booking", "booking_id"),
+        Index("ix_payments_provider_ref", "provider", "provider_ref"),
+    )
+
+    id: Mapped[str] = id_column()
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    booking_id: Mapped[str] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
+    provider: Mapped[str] = mapped_column(String(32))
+    # pending | paid | due_at_door | expired | refund_pending | refunded | cancelled
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3))
+    provider_ref: Mapped[str | None] = mapped_column(String(255), default=None)
+    provider_charge: Mapped[str | None] = mapped_column(String(255), default=None)
+    checkout_url: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    refunded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class ProviderEvent(Base):
+    """A webhook event already handled (providers deliver at least once)."""
+
+    __tablename__ = "payment_provider_events"
+
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(32))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -59,6 +59,7 @@ async def announce_cancelled(ctx: Ctx, booking: Booking) -> None:
     user = await ctx.session.get(User, booking.user_id) if booking.user_id else None
     if event is not None and user is not None:
         who = "the organiser" if booking.cancelled_by == "organiser" else "you"
+        reason = " because the event was cancelled" if event.status == "cancelled" else ""
         await queue_email(
             ctx,
             to=user.email,
@@ -67,10 +68,90 @@ async def announce_cancelled(ctx: Ctx, booking: Booking) -> None:
             subject=f"Booking cancelled: {event.name}",
             text=(
                 f"Hello {user.name},\n\nYour booking of {booking.quantity} for {event.name} "
-                f"was cancelled by {who}. Its tickets are no longer valid.\n"
+                f"was cancelled by {who}{reason}. Its tickets are no longer valid.\n"
+                + (
+                    "Any payment will be refunded.\n"
+                    if booking.total_cents and booking.confirmed_at
+                    else ""
+                )
             ),
         )
     await _live(ctx, "booking.cancelled", booking)
+
+
+async def announce_held(ctx: Ctx, booking: Booking) -> None:
+    await _live(ctx, "booking.held", booking)
+
+
+async def announce_expired(ctx: Ctx, booking: Booking) -> None:
+    user = await ctx.session.get(User, booking.user_id) if booking.user_id else None
+    event = await ctx.session.get(Event, booking.event_id)
+    if event is not None and user is not None and booking.waitlist_entry_id is None:
+        await queue_email(
+            ctx,
+            to=user.email,
+            org_id=booking.org_id,
+            kind="booking_expired",
+            subject=f"Your held seats for {event.name} were released",
+            text=(
+                f"Hello {user.name},\n\nYour booking of {booking.quantity} for {event.name} "
+                "was not paid in time, so the seats went back on sale.\n"
+            ),
+        )
+    await _live(ctx, "booking.expired", booking)
+
+
+async def announce_event_cancelled(
+    ctx: Ctx, event: Event, waiting: Sequence[WaitlistEntry]
+) -> None:
+    """Tell the people on the waitlist (bookers are told by each booking's cancellation)."""
+    for entry in waiting:
+        user = await ctx.session.get(User, entry.user_id)
+        if user is None:
+            continue
+        await queue_email(
+            ctx,
+            to=user.email,
+            org_id=event.org_id,
+            kind="event_cancelled",
+            subject=f"Cancelled: {event.name}",
+            text=(
+                f"Hello {user.name},\n\n{event.name}, which you were waiting for, has been "
+                "cancelled by the organiser. You are no longer on its waitlist.\n"
+            ),
+        )
+
+
+async def announce_event_changed(ctx: Ctx, event: Event, changed: Sequence[str]) -> None:
+    """Tell every holder of a confirmed booking that the time or place changed."""
+    holders = (
+        await ctx.session.scalars(
+            select(User)
+            .join(Booking, Booking.user_id == User.id)
+            .where(Booking.event_id == event.id, Booking.status.in_(("confirmed", "held")))
+            .distinct()
+        )
+    ).all()
+    lines = []
+    if "starts_at" in changed or "ends_at" in changed:
+        lines.append(
+            f"It now starts {event.starts_at.isoformat()} and ends {event.ends_at.isoformat()}."
+        )
+    if "venue" in changed:
+        lines.append(f"The venue is now {event.venue or 'to be announced'}.")
+    if "name" in changed:
+        lines.append(f"It is now called {event.name}.")
+    for user in holders:
+        await queue_email(
+            ctx,
+            to=user.email,
+            org_id=event.org_id,
+            kind="event_changed",
+            subject=f"Changed: {event.name}",
+            text=f"Hello {user.name},\n\nAn event you booked has changed.\n"
+            + "\n".join(lines)
+            + "\n",
+        )
 
 
 async def announce_offer(ctx: Ctx, entry: WaitlistEntry) -> None:

@@ -10,9 +10,10 @@ from sqlalchemy import func, select, update
 from cadence.accounts.models import Membership, Organisation, User
 from cadence.accounts.roles import Role
 from cadence.audit import service as audit
-from cadence.booking import tickets
+from cadence.booking import ticket_types, tickets
 from cadence.booking.keys import signing_key
 from cadence.booking.models import Booking, BookingItem, CapacityPool, Ticket
+from cadence.booking.ticket_types import Line
 from cadence.calendar.models import Event, EventAttendee
 from cadence.context import Ctx
 from cadence.errors import Conflict, InvalidInput, NotFound, SoldOut
@@ -77,8 +78,9 @@ async def take_seats(ctx: Ctx, pool: CapacityPool, quantity: int) -> None:
     if result.rowcount != 1:  # type: ignore[attr-defined]
         await ctx.session.refresh(pool)
         left = max(0, pool.capacity - pool.taken)
+        what = f"{pool.name} ticket" if pool.kind == "ticket_type" else "seat"
         raise SoldOut(
-            f"Only {left} seat{'s' if left != 1 else ''} left; {quantity} asked for.",
+            f"Only {left} {what}{'s' if left != 1 else ''} left; {quantity} asked for.",
             available=left,
         )
 
@@ -91,20 +93,42 @@ async def release_seats(ctx: Ctx, pool_id: str, quantity: int) -> None:
     )
 
 
+async def release_items(ctx: Ctx, booking_id: str) -> None:
+    """Give back every pool a booking drew from (call once, after claiming its status)."""
+    items = (
+        await ctx.session.scalars(select(BookingItem).where(BookingItem.booking_id == booking_id))
+    ).all()
+    for item in items:
+        await release_seats(ctx, item.pool_id, item.quantity)
+
+
 def _ticket_number() -> str:
     return "".join(secrets.choice(TICKET_ALPHABET) for _ in range(10))
+
+
+async def _ticket_pools(ctx: Ctx, booking: Booking) -> list[str | None]:
+    """The ticket type of each seat of the booking (None for plain seats)."""
+    rows = await ctx.session.execute(
+        select(BookingItem.pool_id, BookingItem.quantity)
+        .join(CapacityPool, CapacityPool.id == BookingItem.pool_id)
+        .where(BookingItem.booking_id == booking.id, CapacityPool.kind == "ticket_type")
+        .order_by(BookingItem.id)
+    )
+    typed: list[str | None] = [pool_id for pool_id, n in rows for _ in range(n)]
+    return (typed + [None] * booking.quantity)[: booking.quantity]
 
 
 async def issue_tickets(ctx: Ctx, booking: Booking) -> list[Ticket]:
     key = await signing_key(ctx, booking.org_id)
     issued = []
-    for _ in range(booking.quantity):
+    for pool_id in await _ticket_pools(ctx, booking):
         ticket = Ticket(
             org_id=booking.org_id,
             event_id=booking.event_id,
             booking_id=booking.id,
             number=_ticket_number(),
             code="",
+            pool_id=pool_id,
         )
         ctx.session.add(ticket)
         await ctx.session.flush()
@@ -164,46 +188,102 @@ async def confirm(ctx: Ctx, booking: Booking) -> list[Ticket]:
     return issued
 
 
+async def take_lines(ctx: Ctx, seats: CapacityPool, lines: Sequence[Line]) -> None:
+    """Take the event's seats, then each ticket type's quota, in one fixed order.
+
+    Any failure raises `SoldOut`, and the unit of work rolls back what was already taken.
+    The fixed order (seats first, then types by id) keeps two PostgreSQL transactions
+    from waiting on each other's rows in opposite orders.
+    """
+    await take_seats(ctx, seats, sum(line.quantity for line in lines))
+    for line in sorted(lines, key=lambda line: line.pool.id):
+        if line.pool.id != seats.id:
+            await take_seats(ctx, line.pool, line.quantity)
+
+
+async def add_items(ctx: Ctx, booking: Booking, seats: CapacityPool, lines: Sequence[Line]) -> None:
+    """One item per pool drawn from; the seats pool is an item of its own when types are."""
+    typed = [line for line in lines if line.pool.id != seats.id]
+    if typed:
+        ctx.session.add(
+            BookingItem(booking_id=booking.id, pool_id=seats.id, quantity=booking.quantity)
+        )
+    for line in lines:
+        ctx.session.add(
+            BookingItem(
+                booking_id=booking.id,
+                pool_id=line.pool.id,
+                quantity=line.quantity,
+                unit_price_cents=line.pool.price_cents,
+            )
+        )
+    await ctx.session.flush()
+
+
 async def book(
-    ctx: Ctx, *, event: Event, user: User, quantity: int
+    ctx: Ctx,
+    *,
+    event: Event,
+    user: User,
+    quantity: int | None = None,
+    items: list[tuple[str, int]] | None = None,
 ) -> tuple[Booking, list[Ticket]]:
-    if quantity < 1:
+    """Take the seats (and ticket types) atomically; free bookings confirm at once.
+
+    A booking that costs money is `held` until paid (or until its hold expires): paid
+    with the event's provider, or confirmed straight away when the event is pay-at-door.
+    """
+    from cadence.booking.payments import service as payments
+    from cadence.booking.rules import rules_of
+
+    if quantity is not None and quantity < 1 and not items:
         raise InvalidInput("Book at least one seat.", field="quantity")
     if not event.published or event.status == "cancelled":
         raise Conflict("This event is not on sale.")
-    pool = await seat_pool(ctx, event.id)
-    if pool.max_per_order is not None and quantity > pool.max_per_order:
-        raise InvalidInput(f"At most {pool.max_per_order} seats per booking.", field="quantity")
-    await take_seats(ctx, pool, quantity)
+    seats = await seat_pool(ctx, event.id)
+    lines = await ticket_types.resolve(
+        ctx, event=event, seats=seats, quantity=quantity, items=items
+    )
+    await take_lines(ctx, seats, lines)
+    total = sum(line.pool.price_cents * line.quantity for line in lines)
+    rules = await rules_of(ctx, event.id)
     booking = Booking(
         org_id=event.org_id,
         event_id=event.id,
         user_id=user.id,
         status="held",
-        quantity=quantity,
-        total_cents=pool.price_cents * quantity,
-        currency=pool.currency,
+        quantity=sum(line.quantity for line in lines),
+        total_cents=total,
+        currency=lines[0].pool.currency,
         created_at=ctx.now(),
-        payment_provider="free" if pool.price_cents == 0 else "manual",
+        payment_provider="free" if total == 0 else rules.payment_provider,
+        hold_expires_at=None if total == 0 else ctx.now() + rules.hold,
     )
     ctx.session.add(booking)
     await ctx.session.flush()
-    ctx.session.add(
-        BookingItem(
-            booking_id=booking.id,
-            pool_id=pool.id,
-            quantity=quantity,
-            unit_price_cents=pool.price_cents,
-        )
-    )
-    issued = await confirm(ctx, booking) if pool.price_cents == 0 else []
+    await add_items(ctx, booking, seats, lines)
+    issued: list[Ticket] = []
+    if total == 0:
+        issued = await confirm(ctx, booking)
+    else:
+        issued = await payments.open_payment(ctx, booking, rules)
+        if booking.status == "held":
+            from cadence.booking.notices import announce_held
+
+            await announce_held(ctx, booking)
     await audit.record(
         ctx,
         org_id=event.org_id,
         action="booking.create",
         target_type="booking",
         target_id=booking.id,
-        after={"event_id": event.id, "quantity": quantity, "status": booking.status},
+        after={
+            "event_id": event.id,
+            "quantity": booking.quantity,
+            "status": booking.status,
+            "total_cents": total,
+            "items": {line.pool.id: line.quantity for line in lines},
+        },
     )
     return booking, issued
 
@@ -234,6 +314,7 @@ async def booking_for(ctx: Ctx, *, booking_id: str, user: User, lock: bool = Fal
 async def cancel(ctx: Ctx, *, booking: Booking, by: str) -> Booking:
     """Cancel and give the seats back: to the waitlist first, then to sale."""
     from cadence.booking.notices import announce_cancelled
+    from cadence.booking.payments import service as payments
     from cadence.booking.waitlist import offer_freed_seats
 
     if booking.status == "cancelled":
@@ -249,11 +330,7 @@ async def cancel(ctx: Ctx, *, booking: Booking, by: str) -> Booking:
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("This booking changed at the same time; reload and try again.")
     await ctx.session.refresh(booking)
-    items = (
-        await ctx.session.scalars(select(BookingItem).where(BookingItem.booking_id == booking.id))
-    ).all()
-    for item in items:
-        await release_seats(ctx, item.pool_id, item.quantity)
+    await release_items(ctx, booking.id)
     await ctx.session.execute(
         update(Ticket)
         .where(Ticket.booking_id == booking.id, Ticket.status == "valid")
@@ -261,6 +338,7 @@ async def cancel(ctx: Ctx, *, booking: Booking, by: str) -> Booking:
     )
     if booking.user_id:
         await stop_attending_if_unbooked(ctx, event_id=booking.event_id, user_id=booking.user_id)
+    await payments.on_cancelled(ctx, booking)
     await offer_freed_seats(ctx, event_id=booking.event_id)
     await announce_cancelled(ctx, booking)
     await audit.record(

@@ -13,9 +13,11 @@ from sqlalchemy import func, select, update
 
 from cadence.accounts.models import User
 from cadence.audit import service as audit
-from cadence.booking.models import Booking, BookingItem, CapacityPool, Ticket, WaitlistEntry
-from cadence.booking.notices import announce_offer
-from cadence.booking.service import confirm, release_seats, seat_pool, take_seats
+from cadence.booking.models import Booking, CapacityPool, Ticket, WaitlistEntry
+from cadence.booking.notices import announce_held, announce_offer
+from cadence.booking.rules import rules_of
+from cadence.booking.service import add_items, confirm, release_items, seat_pool, take_lines
+from cadence.booking.ticket_types import Line, on_sale, types_of
 from cadence.calendar.models import Event
 from cadence.context import Ctx
 from cadence.errors import Conflict, Gone, InvalidInput, NotFound
@@ -85,8 +87,24 @@ async def queue(ctx: Ctx, *, event_id: str) -> list[WaitlistEntry]:
     return list((await ctx.session.scalars(query)).all())
 
 
+async def _offer_line(ctx: Ctx, event_id: str, pool: CapacityPool, quantity: int) -> Line | None:
+    """What an offer of `quantity` seats takes: plain seats, or the cheapest type on sale
+    with room (None when no type has room for the whole group)."""
+    types = await types_of(ctx, event_id)
+    if not types:
+        return Line(pool, quantity)
+    for ticket_type in types:
+        room = ticket_type.capacity - ticket_type.taken
+        if on_sale(ticket_type, ctx.now()) and room >= quantity:
+            return Line(ticket_type, quantity)
+    return None
+
+
 async def offer_freed_seats(ctx: Ctx, *, event_id: str) -> int:
     """Offer free seats to waiting entries that fit, oldest first. Returns offers made."""
+    event = await ctx.session.get(Event, event_id)
+    if event is None or event.status == "cancelled":
+        return 0
     pool = (
         await ctx.session.scalars(
             select(CapacityPool)
@@ -96,6 +114,7 @@ async def offer_freed_seats(ctx: Ctx, *, event_id: str) -> int:
     ).first()
     if pool is None:
         return 0
+    hold = (await rules_of(ctx, event_id)).hold
     made = 0
     waiting = (
         await ctx.session.scalars(
@@ -110,9 +129,13 @@ async def offer_freed_seats(ctx: Ctx, *, event_id: str) -> int:
             break
         if entry.quantity > free:
             continue
-        await take_seats(ctx, pool, entry.quantity)
+        line = await _offer_line(ctx, event_id, pool, entry.quantity)
+        if line is None:
+            continue
+        await take_lines(ctx, pool, [line])
         await ctx.session.refresh(pool)
-        hold_until = ctx.now() + OFFER_HOLD
+        hold_until = ctx.now() + max(OFFER_HOLD, hold)
+        price = line.pool.price_cents * entry.quantity
         booking = Booking(
             org_id=entry.org_id,
             event_id=event_id,
@@ -122,25 +145,19 @@ async def offer_freed_seats(ctx: Ctx, *, event_id: str) -> int:
             created_at=ctx.now(),
             hold_expires_at=hold_until,
             waitlist_entry_id=entry.id,
-            total_cents=pool.price_cents * entry.quantity,
-            currency=pool.currency,
-            payment_provider="free" if pool.price_cents == 0 else "manual",
+            total_cents=price,
+            currency=line.pool.currency,
+            payment_provider="free" if price == 0 else None,
         )
         ctx.session.add(booking)
         await ctx.session.flush()
-        ctx.session.add(
-            BookingItem(
-                booking_id=booking.id,
-                pool_id=pool.id,
-                quantity=entry.quantity,
-                unit_price_cents=pool.price_cents,
-            )
-        )
+        await add_items(ctx, booking, pool, [line])
         entry.status = "offered"
         entry.offer_booking_id = booking.id
         entry.offer_expires_at = hold_until
         await ctx.session.flush()
         await announce_offer(ctx, entry)
+        await announce_held(ctx, booking)
         made += 1
     return made
 
@@ -162,7 +179,16 @@ async def accept(ctx: Ctx, *, entry: WaitlistEntry) -> tuple[Booking, list[Ticke
         await expire_offers(ctx, event_id=entry.event_id)
         raise Gone("This offer has expired; the seats went to the next person waiting.")
     entry.status = "converted"
-    issued = await confirm(ctx, booking) if booking.total_cents == 0 else []
+    issued: list[Ticket] = []
+    if booking.total_cents == 0:
+        issued = await confirm(ctx, booking)
+    else:
+        from cadence.booking.payments import service as payments
+
+        rules = await rules_of(ctx, booking.event_id)
+        booking.payment_provider = rules.payment_provider
+        booking.hold_expires_at = max(booking.hold_expires_at or ctx.now(), ctx.now() + rules.hold)
+        issued = await payments.open_payment(ctx, booking, rules)
     await audit.record(
         ctx,
         org_id=entry.org_id,
@@ -197,9 +223,7 @@ async def _release_offer(ctx: Ctx, entry: WaitlistEntry, *, status: str) -> None
         .values(status="expired", cancelled_at=ctx.now())
     )
     if claimed.rowcount == 1:  # type: ignore[attr-defined]
-        booking = await ctx.session.get(Booking, entry.offer_booking_id)
-        assert booking is not None
-        await release_seats(ctx, (await seat_pool(ctx, entry.event_id)).id, booking.quantity)
+        await release_items(ctx, str(entry.offer_booking_id))
     entry.status = status
     await ctx.session.flush()
 
@@ -217,3 +241,29 @@ async def expire_offers(ctx: Ctx, *, event_id: str | None = None) -> int:
     for affected in sorted({e.event_id for e in expired}):
         await offer_freed_seats(ctx, event_id=affected)
     return len(expired)
+
+
+async def stats(ctx: Ctx, *, event_id: str) -> dict[str, int | float | None]:
+    """The queue by status, and how many offers turned into bookings."""
+    rows = await ctx.session.execute(
+        select(WaitlistEntry.status, func.count())
+        .where(WaitlistEntry.event_id == event_id)
+        .group_by(WaitlistEntry.status)
+    )
+    counts = {str(status): int(n) for status, n in rows}
+    offers = await ctx.session.scalar(
+        select(func.count()).where(
+            Booking.event_id == event_id, Booking.waitlist_entry_id.is_not(None)
+        )
+    )
+    made = int(offers or 0)
+    converted = counts.get("converted", 0)
+    return {
+        "waiting": counts.get("waiting", 0),
+        "offered": counts.get("offered", 0),
+        "converted": converted,
+        "expired": counts.get("expired", 0),
+        "left": counts.get("left", 0),
+        "offers_made": made,
+        "conversion_rate": round(converted / made, 4) if made else None,
+    }

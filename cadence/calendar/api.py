@@ -107,8 +107,8 @@ async def _event_out(
 
 @router.get("/me/calendar-feed", response_model=FeedOut)
 async def get_feed(ctx: CtxDep, user: CurrentUser) -> FeedOut:
-    """The secret URL of the caller's calendar feed (created on first use)."""
-    return FeedOut(url=feeds.feed_url(ctx, await feeds.current_feed(ctx, user_id=user.id)))
+    """The secret URL of the caller's calendar feed."""
+    return FeedOut(url=await feeds.feed_url(ctx, user_id=user.id))
 
 
 @router.delete("/me/calendar-feed", status_code=204)

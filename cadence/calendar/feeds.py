@@ -1,8 +1,9 @@
 """The personal calendar feed (secret, revocable URL) and the per-event `.ics`.
 
-The feed URL carries `<feed id>.<HMAC of the id under the secret key>`; nothing stored in the
-database opens a feed by itself, and revoking a feed (DELETE) marks its row so the old URL
-answers 404 while the next GET creates a new row and so a new URL.
+The feed URL carries `<user id>.<generation>.<HMAC of both under the secret key>`; nothing
+stored in the database opens a feed by itself. Revoking (DELETE) stores one
+`calendar_feeds` row, which moves the person's generation on: the old URL answers 404 and
+the next GET computes a new one. GET itself only reads.
 
 What the feed holds (contract, "Calendars"): every event the person takes part in: events
 they attend (the booking engine adds an attendee row, rsvp accepted, for every confirmed
@@ -17,7 +18,7 @@ import hashlib
 import hmac
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from cadence.accounts.models import Membership, User
 from cadence.accounts.roles import Role
@@ -33,60 +34,49 @@ MANAGING_ROLES = (Role.owner.value, Role.admin.value, Role.manager.value)
 FEED_PATH = "/api/v1/calendar-feeds/{token}.ics"
 
 
-def _mac(secret: str, feed_id: str) -> str:
-    digest = hmac.new(secret.encode(), f"calendar-feed:{feed_id}".encode(), hashlib.sha256)
-    return digest.hexdigest()[:40]
+def _mac(secret: str, user_id: str, generation: int) -> str:
+    message = f"calendar-feed:{user_id}:{generation}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:40]
 
 
-def feed_token(ctx: Ctx, feed: CalendarFeed) -> str:
-    return f"{feed.id}.{_mac(ctx.settings.secret_key, feed.id)}"
-
-
-def feed_url(ctx: Ctx, feed: CalendarFeed) -> str:
-    return ctx.settings.base_url.rstrip("/") + FEED_PATH.format(token=feed_token(ctx, feed))
-
-
-async def current_feed(ctx: Ctx, *, user_id: str) -> CalendarFeed:
-    """The person's live feed, created on first use (and after each revocation)."""
-    query = select(CalendarFeed).where(
-        CalendarFeed.user_id == user_id, CalendarFeed.revoked_at.is_(None)
+async def _generation(ctx: Ctx, user_id: str) -> int:
+    """How many times the person revoked their feed (each revocation is one row)."""
+    count = await ctx.session.scalar(
+        select(func.count()).select_from(CalendarFeed).where(CalendarFeed.user_id == user_id)
     )
-    feed = (await ctx.session.scalars(query.order_by(CalendarFeed.id))).first()
-    if feed is None:
-        feed = CalendarFeed(user_id=user_id, created_at=ctx.now())
-        ctx.session.add(feed)
-        await ctx.session.flush()
-        await audit.record(
-            ctx, action="calendar_feed.create", target_type="calendar_feed", target_id=feed.id
-        )
-    return feed
+    return int(count or 0)
+
+
+async def feed_url(ctx: Ctx, *, user_id: str) -> str:
+    """The person's live feed URL. A pure read: GET never writes, so it never contends."""
+    generation = await _generation(ctx, user_id)
+    token = f"{user_id}.{generation}.{_mac(ctx.settings.secret_key, user_id, generation)}"
+    return ctx.settings.base_url.rstrip("/") + FEED_PATH.format(token=token)
 
 
 async def revoke_feeds(ctx: Ctx, *, user_id: str) -> None:
-    rows = await ctx.session.scalars(
-        select(CalendarFeed).where(
-            CalendarFeed.user_id == user_id, CalendarFeed.revoked_at.is_(None)
-        )
-    )
-    for feed in rows:
-        feed.revoked_at = ctx.now()
-        await audit.record(
-            ctx, action="calendar_feed.revoke", target_type="calendar_feed", target_id=feed.id
-        )
+    """Revoke the live URL: the generation moves on, so the old token stops matching."""
+    row = CalendarFeed(user_id=user_id, created_at=ctx.now(), revoked_at=ctx.now())
+    ctx.session.add(row)
     await ctx.session.flush()
+    await audit.record(
+        ctx, action="calendar_feed.revoke", target_type="calendar_feed", target_id=row.id
+    )
 
 
 async def feed_owner(ctx: Ctx, token: str) -> User:
     """The owner of a live feed token; 404 for anything else (revoked, forged, malformed)."""
-    feed_id, _, mac = token.partition(".")
-    if not feed_id or len(feed_id) > 64 or not mac:
+    user_id, _, rest = token.partition(".")
+    generation_text, _, mac = rest.partition(".")
+    if not user_id or len(user_id) > 64 or not generation_text.isdigit() or not mac:
         raise NotFound("No such calendar feed.")
-    if not hmac.compare_digest(mac, _mac(ctx.settings.secret_key, feed_id)):
+    generation = int(generation_text)
+    expected = _mac(ctx.settings.secret_key, user_id, generation)
+    if not hmac.compare_digest(mac, expected):
         raise NotFound("No such calendar feed.")
-    feed = await ctx.session.get(CalendarFeed, feed_id)
-    if feed is None or feed.revoked_at is not None:
+    if generation != await _generation(ctx, user_id):
         raise NotFound("No such calendar feed.")
-    user = await ctx.session.get(User, feed.user_id)
+    user = await ctx.session.get(User, user_id)
     if user is None:
         raise NotFound("No such calendar feed.")
     return user

@@ -74,10 +74,10 @@ class EventAttendee(Base):
 
 
 class CalendarFeed(Base):
-    """A person's secret feed URL. Revoking sets `revoked_at`; the next GET makes a new row.
+    """One revocation of a person's feed URL; their row count is the feed's generation.
 
-    The URL's token is derived from the row id with the deployment's secret key (HMAC), so
-    the database holds nothing that opens a feed by itself.
+    The URL's token is derived from (user id, generation) with the deployment's secret key
+    (HMAC), so the database holds nothing that opens a feed by itself (see calendar.feeds).
     """
 
     __tablename__ = "calendar_feeds"

@@ -12,6 +12,7 @@ from cadence.calendar.models import Event
 from cadence.context import Ctx
 from cadence.events import service
 from cadence.events.schemas import EventCreate, EventOut, EventUpdate
+from cadence.events.types_api import router as types_router
 from cadence.http.deps import CtxDep, CurrentUser, ManagerDep, ViewerDep, load_org
 from cadence.http.schemas import PROBLEM_RESPONSES, Limit, Page
 
@@ -157,3 +158,6 @@ async def cancel_event(event_id: str, ctx: CtxDep, user: CurrentUser) -> EventOu
     event = await service.managed(ctx, event_id=event_id, user=user)
     event = await service.cancel_event(ctx, event=event)
     return (await present(ctx, [event]))[0]
+
+
+router.include_router(types_router)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from cadence.http.schemas import AwareDatetime, Input, Name, Output
 
@@ -57,11 +58,30 @@ class QuantityIn(Input):
     quantity: int = Field(ge=1, le=10_000)
 
 
+class BookingItemIn(Input):
+    ticket_type_id: str = Field(min_length=1, max_length=64)
+    quantity: int = Field(ge=0, le=10_000)
+
+
+class BookingIn(Input):
+    """`{quantity}` for plain seats (or an event's only ticket type), or `{items}` by type."""
+
+    quantity: int | None = Field(default=None, ge=1, le=10_000)
+    items: list[BookingItemIn] | None = Field(default=None, min_length=1, max_length=50)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Self:
+        if self.quantity is None and not self.items:
+            raise ValueError("send a quantity, or items by ticket type")
+        return self
+
+
 class TicketOut(Output):
     id: str
     number: str
     code: str
     status: str
+    ticket_type_id: str | None = None
 
 
 class BookingOut(Output):
@@ -72,6 +92,84 @@ class BookingOut(Output):
     tickets: list[TicketOut]
     hold_expires_at: datetime | None = None
     created_at: datetime
+    total_cents: int = 0
+    currency: str = "EUR"
+    payment_provider: str | None = None
+    payment_status: str | None = None
+    checkout_url: str | None = None
+
+
+class TicketTypeCreate(Input):
+    name: Name
+    price_cents: int = Field(ge=0, le=100_000_000)
+    currency: str = Field(default="EUR", min_length=3, max_length=3)
+    quota: int = Field(ge=0, le=1_000_000)
+    max_per_order: int | None = Field(default=None, ge=1, le=10_000)
+    sales_start: AwareDatetime | None = None
+    sales_end: AwareDatetime | None = None
+
+
+class TicketTypeUpdate(Input):
+    name: Name | None = None
+    price_cents: int | None = Field(default=None, ge=0, le=100_000_000)
+    currency: str | None = Field(default=None, min_length=3, max_length=3)
+    quota: int | None = Field(default=None, ge=0, le=1_000_000)
+    max_per_order: int | None = Field(default=None, ge=1, le=10_000)
+    sales_start: AwareDatetime | None = None
+    sales_end: AwareDatetime | None = None
+
+
+class TicketTypeOut(Output):
+    id: str
+    event_id: str
+    name: str
+    price_cents: int
+    currency: str
+    quota: int
+    sold: int
+    available: int
+    max_per_order: int | None
+    sales_start: datetime | None
+    sales_end: datetime | None
+    on_sale: bool
+
+
+class BookingRulesIn(Input):
+    hold_minutes: int | None = Field(default=None, ge=1, le=1440)
+    payment_provider: Literal["manual", "stripe"] | None = None
+    pay_at_door: bool | None = None
+    customer_can_cancel: bool | None = None
+    cancel_cutoff_hours: int | None = Field(default=None, ge=0, le=8760)
+
+
+class BookingRulesOut(Output):
+    event_id: str
+    hold_minutes: int
+    payment_provider: str
+    pay_at_door: bool
+    customer_can_cancel: bool
+    cancel_cutoff_hours: int
+
+
+class CheckoutOut(Output):
+    booking_id: str
+    provider: str
+    checkout_url: str | None
+
+
+class WebhookOut(Output):
+    received: bool
+
+
+class WaitlistStatsOut(Output):
+    event_id: str
+    waiting: int
+    offered: int
+    converted: int
+    expired: int
+    left: int
+    offers_made: int
+    conversion_rate: float | None
 
 
 class CancelledOut(Output):

@@ -13,7 +13,8 @@ from cadence.accounts.roles import Role
 from cadence.audit import service as audit
 from cadence.booking import service as booking
 from cadence.booking.keys import signing_key
-from cadence.booking.models import Booking, CapacityPool
+from cadence.booking.models import Booking, CapacityPool, WaitlistEntry
+from cadence.booking.notices import announce_event_cancelled, announce_event_changed
 from cadence.calendar.models import Event
 from cadence.context import Ctx
 from cadence.db import new_id
@@ -116,6 +117,13 @@ async def readable(ctx: Ctx, *, event_id: str, user: User) -> Event:
     return event
 
 
+async def load(ctx: Ctx, event_id: str) -> Event:
+    event = await ctx.session.get(Event, event_id)
+    if event is None:
+        raise NotFound("No such event.")
+    return event
+
+
 async def managed(ctx: Ctx, *, event_id: str, user: User) -> Event:
     """The event, for managers (and above) of its organisation only; 404 for others."""
     event = await ctx.session.get(Event, event_id)
@@ -142,6 +150,7 @@ async def update_event(
             current_version=event.version,
         )
     before = {k: _plain(getattr(event, k)) for k in changes if k != "capacity"}
+    raw = {k: getattr(event, k) for k in ("starts_at", "ends_at", "venue", "name")}
     capacity = changes.pop("capacity", None)
     for key, value in changes.items():
         setattr(event, key, value)
@@ -154,6 +163,11 @@ async def update_event(
     event.sequence += 1
     event.updated_at = ctx.now()
     await ctx.session.flush()
+    moved = [
+        k for k in ("starts_at", "ends_at", "venue", "name") if raw.get(k, ...) != getattr(event, k)
+    ]
+    if moved and event.status != "cancelled":
+        await announce_event_changed(ctx, event, moved)
     await audit.record(
         ctx,
         org_id=event.org_id,
@@ -193,13 +207,24 @@ async def cancel_event(ctx: Ctx, *, event: Event) -> Event:
     ).all()
     for item in live:
         await booking.cancel(ctx, booking=item, by="organiser")
+    waiting = (
+        await ctx.session.scalars(
+            select(WaitlistEntry).where(
+                WaitlistEntry.event_id == event.id,
+                WaitlistEntry.status.in_(("waiting", "offered")),
+            )
+        )
+    ).all()
+    for entry in waiting:
+        entry.status = "left"
+    await announce_event_cancelled(ctx, event, waiting)
     await audit.record(
         ctx,
         org_id=event.org_id,
         action="event.cancel",
         target_type="event",
         target_id=event.id,
-        after={"bookings_cancelled": len(live)},
+        after={"bookings_cancelled": len(live), "waitlist_told": len(waiting)},
     )
     return event
 
@@ -216,16 +241,18 @@ def _filtered(query: Select[Event], f: EventFilters) -> Select[Event]:
         query = query.where(Event.starts_at >= f.starts_from)
     if f.starts_until:
         query = query.where(Event.starts_at < f.starts_until)
-    if f.free is not None or f.available_only:
+    if f.free is not None:
+        paid = (
+            select(CapacityPool.id)
+            .where(CapacityPool.event_id == Event.id, CapacityPool.price_cents > 0)
+            .exists()
+        )
+        query = query.where(~paid if f.free else paid)
+    if f.available_only:
         query = query.join(
             CapacityPool, (CapacityPool.event_id == Event.id) & (CapacityPool.kind == "seats")
         )
-        if f.free is True:
-            query = query.where(CapacityPool.price_cents == 0)
-        elif f.free is False:
-            query = query.where(CapacityPool.price_cents > 0)
-        if f.available_only:
-            query = query.where(CapacityPool.taken < CapacityPool.capacity)
+        query = query.where(CapacityPool.taken < CapacityPool.capacity)
     return query
 
 

@@ -70,6 +70,7 @@ class Hub:
         self.redis: aioredis.Redis | None = None
         self.tasks: list[asyncio.Task[None]] = []
         self.redis_up = asyncio.Event()
+        self._stopping = asyncio.Event()
 
     async def start(self) -> None:
         url = self.settings.redis_url
@@ -83,7 +84,10 @@ class Hub:
                 self.tasks.append(asyncio.create_task(self._listen(url)))
 
     async def stop(self) -> None:
-        for task in self.tasks:
+        # The poller is asked to stop rather than cancelled: cancelling a query in flight
+        # leaves the SQLite driver's thread answering a loop that may be gone.
+        self._stopping.set()
+        for task in self.tasks[1:]:
             task.cancel()
         for task in self.tasks:
             with contextlib.suppress(asyncio.CancelledError):
@@ -160,8 +164,10 @@ class Hub:
             delay = min(delay * 2, 10.0)
 
     async def _poll(self, cursor: int) -> None:
-        while True:
-            await asyncio.sleep(self.poll_interval)
+        while not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self.poll_interval)
+                return
             try:
                 async with self.read_sessions() as session:
                     if not self.by_org:  # nobody to serve: just keep the cursor current

@@ -3,12 +3,13 @@
 The weekly hours are local wall-clock ranges in the venue's IANA zone; a range whose end is
 not after its start runs past midnight (Friday 20:00-04:00 is Friday 20:00-24:00 plus
 Saturday 00:00-04:00), so clubs are expressed naturally. Dated exceptions are layered on
-top as `cadence.time.layers` adjustments, in the order they were created (later wins): a
-closed day removes the whole local date; special hours remove the date and then open
-`opens`-`closes` (again running past midnight when `closes <= opens`).
+top as `cadence.time.layers` adjustments, in the order they were created (later wins).
 
 A venue's *service day* runs from 06:00 local to 06:00 the next morning, so a club night
-that goes on past midnight belongs to the date it started on (floor view, alternatives).
+that goes on past midnight belongs to the date it started on (floor view, alternatives,
+exceptions): a closed day removes the whole service day, after-midnight hours included;
+special hours remove it and then open `opens`-`closes` (past midnight when
+`closes <= opens`).
 """
 
 from __future__ import annotations
@@ -84,8 +85,7 @@ def local_instant(day: date, hhmm: str, timezone: str) -> datetime:
 def _adjustments(timezone: str, exceptions: Sequence[DayException]) -> tuple[Adjustment, ...]:
     out: list[Adjustment] = []
     for ex in exceptions:
-        day_start = local_instant(ex.day, "00:00", timezone)
-        day_end = local_instant(ex.day, "24:00", timezone)
+        day_start, day_end = service_day(ex.day, timezone)
         out.append(Adjustment(day_start, day_end, Level.UNAVAILABLE))
         if not ex.closed and ex.opens and ex.closes:
             opens = local_instant(ex.day, ex.opens, timezone)

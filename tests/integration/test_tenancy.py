@@ -44,6 +44,11 @@ async def test_other_tenants_ids_answer_404_on_every_route(
     entry = await client.post(
         f"/api/v1/events/{public.json()['id']}/waitlist", json={"quantity": 1}, headers=owner.auth
     )
+    ticket_type = await client.post(
+        f"/api/v1/events/{draft.json()['id']}/ticket-types",
+        json={"name": "VIP", "price_cents": 5000, "quota": 1},
+        headers=owner.auth,
+    )
     samples = {
         "org_id": org_a,
         "user_id": member.id,
@@ -53,6 +58,7 @@ async def test_other_tenants_ids_answer_404_on_every_route(
         "booking_id": booking.json()["id"],
         "ticket_id": booking.json()["tickets"][0]["id"],
         "entry_id": entry.json()["id"],
+        "type_id": ticket_type.json()["id"],
     }
 
     outsider = await signup(client, "owner-b@example.com")

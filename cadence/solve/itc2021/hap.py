@@ -70,6 +70,17 @@ class PatternModel:
             if _pattern_only(c, n):
                 self.n_rules += 1
                 self._add(c)
+            elif c.kind == "GA1" and c.hard and c.min > 0:
+                # Required games: the pattern must put host and guest on the right sides.
+                self.n_rules += 1
+                able = []
+                for ha, aw in c.meetings:
+                    for s in c.slots:
+                        y = m.new_bool_var("")
+                        m.add_implication(y, h[ha][s])
+                        m.add_implication(y, h[aw][s].Not())
+                        able.append(y)
+                m.add(_sum(able) >= c.min)
 
     def brk(self, t: int, s: int, kind: str) -> cp_model.IntVar:
         """Exact indicator of a home (H) or away (A) break of team t at slot s."""
@@ -148,23 +159,32 @@ class PatternModel:
 
     def forbid(self, hap: HAP) -> None:
         """No-good: never propose exactly this pattern again."""
-        lits = [v.Not() if hap[t][s] else v for t, row in enumerate(self.h) for s, v in enumerate(row)]
+        lits = [
+            v.Not() if hap[t][s] else v for t, row in enumerate(self.h) for s, v in enumerate(row)
+        ]
         self.m.add_bool_or(lits)
 
-    def solve(self, seconds: float, seed: int, workers: int) -> HAP | None:
-        if self.penalties:
-            self.m.minimize(
+    def solve(self, seconds: float, seed: int, workers: int, hint: HAP | None = None) -> HAP | None:
+        """A pattern meeting the hard rules; with ``hint`` (a feasible pattern), the best one
+        found for the soft pattern rules in ``seconds`` instead of the first one."""
+        model = self.m
+        if hint is not None and self.penalties:
+            model = self.m.clone()
+            model.minimize(
                 cp_model.LinearExpr.weighted_sum(
                     [d for _, d in self.penalties], [p for p, _ in self.penalties]
                 )
             )
+            for row, vals in zip(self.h, hint, strict=True):
+                for v, val in zip(row, vals, strict=True):
+                    model.add_hint(v, bool(val))
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.1, seconds)
         solver.parameters.num_workers = workers
         solver.parameters.random_seed = seed
-        code = solver.solve(self.m)
+        code = solver.solve(model)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None
+            return hint
         return [[int(solver.boolean_value(v)) for v in row] for row in self.h]
 
 
@@ -179,9 +199,7 @@ def fix_pattern(model: Model, hap: HAP) -> cp_model.CpModel:
     return sub
 
 
-def construct(
-    inst: Instance, *, deadline: float, seed: int, workers: int = 2
-) -> list[Game] | None:
+def construct(inst: Instance, *, deadline: float, seed: int, workers: int = 2) -> list[Game] | None:
     """A schedule meeting every hard rule, or None if none was found before ``deadline``."""
     patterns = PatternModel(inst)
     full = Model(inst)

@@ -1,5 +1,6 @@
-"""ITC2021 search: a short CP-SAT feasibility attempt on the full model, then CP-SAT LNS
-(hard rules priced high, soft ones at their penalty) from the best schedule so far.
+"""ITC2021 search: a home/away-pattern-first construction (:mod:`.hap`), a CP-SAT attempt on
+the full model if that fails, then CP-SAT LNS from the best schedule so far: with every hard
+rule kept hard once a feasible schedule is known, priced high otherwise.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from ortools.sat.python import cp_model
 
 from cadence.solve.itc2021.cpsat import Model
 from cadence.solve.itc2021.evaluator import Evaluation, evaluate
+from cadence.solve.itc2021.hap import construct
 from cadence.solve.itc2021.lns import InconsistentResult, improve
 from cadence.solve.itc2021.model import Game, Instance
 from cadence.solve.itc2021.roundrobin import circle_double_round_robin
@@ -47,6 +49,12 @@ def _solver(seconds: float, seed: int, workers: int) -> cp_model.CpSolver:
     return solver
 
 
+def _report(inst: Instance, games: list[Game], on_progress: Progress | None, start: float) -> None:
+    if on_progress is not None:
+        ev = evaluate(inst, games)
+        on_progress(ev.hard, ev.objective, time.perf_counter() - start)
+
+
 def solve_itc2021(
     inst: Instance,
     *,
@@ -68,24 +76,32 @@ def solve_itc2021(
     if on_progress is not None:
         ev = evaluate(inst, best)
         on_progress(ev.hard, ev.objective, time.perf_counter() - start)
+    feasible = False
     if left() > 2.0:
-        # Phase 1: a short pure-feasibility attempt on the full model.
+        # Phase 1: patterns first, then opponents.
+        built = construct(
+            inst, deadline=min(deadline, start + time_limit * 0.6), seed=seed, workers=workers
+        )
+        if built is not None:
+            best, status, feasible = built, "pattern", True
+            _report(inst, best, on_progress, start)
+    if not feasible and left() > 2.0:
+        # Phase 1b: a short pure-feasibility attempt on the full model.
         model = Model(inst)
         solver = _solver(min(left() * 0.25, 60.0), seed, workers)
         code = solver.solve(model.m)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            best = model.games(solver)
-            status = "feasible"
-            if on_progress is not None:
-                ev = evaluate(inst, best)
-                on_progress(ev.hard, ev.objective, time.perf_counter() - start)
+            best, status, feasible = model.games(solver), "feasible", True
+            _report(inst, best, on_progress, start)
     if left() > 2.0:
-        # Phase 2: LNS on the relaxed model (hard rules priced high) from the best so far.
-        relaxed = Model(inst, relax_hard=True)
-        relaxed.m.minimize(relaxed.objective())
+        # Phase 2: LNS from the best so far. A known feasible schedule keeps the hard rules
+        # hard (a sub-problem always has the current schedule as a solution); otherwise they
+        # are priced high so that the search can walk towards feasibility.
+        lns_model = Model(inst, relax_hard=not feasible)
+        lns_model.m.minimize(lns_model.objective())
         best = improve(
             inst,
-            relaxed,
+            lns_model,
             best,
             deadline=deadline,
             rng=rng,
@@ -93,7 +109,7 @@ def solve_itc2021(
             on_progress=on_progress,
             start=start,
         )
-        status = "lns"
+        status += "+lns"
     evaluation = evaluate(inst, best)
     if evaluation.structure:
         raise InconsistentResult(

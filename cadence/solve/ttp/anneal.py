@@ -22,7 +22,7 @@ from cadence.solve.ttp.model import Rounds, TTPInstance
 
 _CACHE_SIZE = 400_000
 _WEIGHT_STEP = 1.05  # strategic oscillation factor, applied every 1024 moves
-_T_RATIO = 10.0  # initial / final temperature of a cooling cycle
+_T_RATIO = 30.0  # initial / final temperature of a cooling cycle (10 -> 30: -2% on NL8)
 
 Progress = Callable[[int | None, int, float], None]
 """Called with (best feasible distance or None, current violations, elapsed seconds)."""
@@ -204,12 +204,17 @@ class Annealer:
         return self._swap_team_rounds(i, j, rounds)
 
     def random_move(self) -> dict[int, bytearray] | None:
-        rng, n, nr = self.rng, self.n, self.n_rounds
-        kind = rng.random()
-        i, j = rng.sample(range(n), 2)
+        rand, n, nr = self.rng.random, self.n, self.n_rounds
+        kind = rand()
+        # Two distinct teams and two distinct rounds; cheaper than ``rng.sample``.
+        i = int(rand() * n)
+        j = int(rand() * (n - 1))
+        j += j >= i
         if kind < 0.15:
             return self.swap_homes(i, j)
-        k, m = rng.sample(range(1, nr + 1), 2)
+        k = int(rand() * nr) + 1
+        m = int(rand() * (nr - 1)) + 1
+        m += m >= k
         if kind < 0.25:
             return self.swap_rounds(k, m)
         if kind < 0.35:

@@ -21,12 +21,13 @@ async def two_processes(
     need("Redis", redis_available())
     shared = settings.model_copy(update={"redis_url": REDIS_URL})
     apps = [create_app(shared), create_app(shared)]
-    async with apps[0].router.lifespan_context(apps[0]), apps[1].router.lifespan_context(apps[1]):
-        async with (
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=apps[0]), base_url="http://a") as a,
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=apps[1]), base_url="http://b") as b,
-        ):
-            yield a, b
+    async with (
+        apps[0].router.lifespan_context(apps[0]),
+        apps[1].router.lifespan_context(apps[1]),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=apps[0]), base_url="http://a") as a,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=apps[1]), base_url="http://b") as b,
+    ):
+        yield a, b
 
 
 async def test_failures_on_one_process_lock_the_other(

@@ -107,8 +107,15 @@ async def test_get_twice_gives_the_same_url_and_delete_revokes(client: httpx.Asy
 async def test_forged_or_malformed_feed_urls_answer_404(client: httpx.AsyncClient) -> None:
     ann = await signup(client, "ann@example.com")
     url = await _feed(client, ann)
-    feed_id = urlsplit(url).path.rsplit("/", 1)[1].split(".")[0]
-    for token in (f"{feed_id}.{'0' * 40}", feed_id, "nothing", f".{'0' * 40}"):
+    user_id, generation, _ = urlsplit(url).path.rsplit("/", 1)[1].split(".", 2)
+    forged = (
+        f"{user_id}.{generation}.{'0' * 40}",
+        f"{user_id}.1.{'0' * 40}",
+        user_id,
+        "nothing",
+        f"..{'0' * 40}",
+    )
+    for token in forged:
         assert (await client.get(f"/api/v1/calendar-feeds/{token}.ics")).status_code == 404
 
 

@@ -72,12 +72,18 @@ def wait_for(condition: object, timeout: float) -> None:
 def test_a_killed_worker_loses_nothing(postgres_database: str, tmp_path: Path) -> None:
     asyncio.run(_truncate_all(postgres_database))
     with smtp_sink() as (sink, port):
-        settings = Settings(env="test", database_url=postgres_database,
-                            smtp_url=f"smtp://127.0.0.1:{port}")  # fmt: skip
+        settings = Settings(
+            env="test", database_url=postgres_database, smtp_url=f"smtp://127.0.0.1:{port}"
+        )
         expected = asyncio.run(enqueue_emails(settings))
-        env = {**os.environ, "CADENCE_ENV": "test", "CADENCE_DATABASE_URL": postgres_database,
-               "CADENCE_SMTP_URL": settings.smtp_url or "", "CADENCE_JOB_LEASE_SECONDS": "3",
-               "CADENCE_LOG_LEVEL": "WARNING"}  # fmt: skip
+        env = {
+            **os.environ,
+            "CADENCE_ENV": "test",
+            "CADENCE_DATABASE_URL": postgres_database,
+            "CADENCE_SMTP_URL": settings.smtp_url or "",
+            "CADENCE_JOB_LEASE_SECONDS": "3",
+            "CADENCE_LOG_LEVEL": "WARNING",
+        }
         log = tmp_path / "workers.log"
         workers = [start_worker(env, log), start_worker(env, log)]
         started = time.monotonic()
@@ -105,5 +111,7 @@ def test_a_killed_worker_loses_nothing(postgres_database: str, tmp_path: Path) -
     duplicates = sum(n - 1 for n in received.values())
     assert duplicates <= 1, received.most_common(3)
     assert asyncio.run(count_sent(postgres_database)) == EMAILS
-    print(f"\n{EMAILS} emails, 2 workers, 1 SIGKILL at {killed_at}: {elapsed:.1f}s, "
-          f"{duplicates} duplicate(s)")  # fmt: skip
+    print(
+        f"\n{EMAILS} emails, 2 workers, 1 SIGKILL at {killed_at}: {elapsed:.1f}s, "
+        f"{duplicates} duplicate(s)"
+    )

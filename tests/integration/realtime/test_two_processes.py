@@ -14,8 +14,8 @@ from websockets.asyncio.client import connect
 
 from tests.conftest import _truncate_all
 from tests.integration.conftest import make_org, signup
+from tests.integration.realtime.servers import web_processes
 from tests.integration.realtime.test_ws import next_message, nothing_more, ws_url
-from tests.live import live_server
 from tests.services import REDIS_URL, need, redis_available
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
@@ -26,12 +26,7 @@ def servers(postgres_database: str, tmp_path: Path) -> Iterator[tuple[str, str]]
     need("Redis", redis_available())
     asyncio.run(_truncate_all(postgres_database))
     env = {"CADENCE_REDIS_URL": REDIS_URL}
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    with (
-        live_server(tmp_path / "a", database_url=postgres_database, extra_env=env) as a,
-        live_server(tmp_path / "b", database_url=postgres_database, extra_env=env) as b,
-    ):
+    with web_processes(tmp_path, 2, database_url=postgres_database, extra_env=env) as (a, b):
         yield a, b
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,12 +13,15 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import InvalidStatus
 
 from tests.integration.conftest import add_member, make_org, signup
-from tests.live import live_server
+from tests.integration.realtime.servers import web_processes
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with live_server(tmp_path_factory.mktemp("ws")) as base:
+    tmp = tmp_path_factory.mktemp("ws")
+    with web_processes(
+        tmp, 1, database_url=f"sqlite+aiosqlite:///{tmp / 'ws.db'}", extra_env={}
+    ) as (base,):
         yield base
 
 
@@ -28,8 +30,8 @@ def ws_url(base: str, token: str, after: int | None = None) -> str:
     return url if after is None else f"{url}&after={after}"
 
 
-async def next_message(ws: ClientConnection, timeout: float = 5) -> dict[str, Any]:
-    raw = await asyncio.wait_for(ws.recv(), timeout)
+async def next_message(ws: ClientConnection, wait: float = 5) -> dict[str, Any]:
+    raw = await asyncio.wait_for(ws.recv(), wait)
     message: dict[str, Any] = json.loads(raw)
     return message
 

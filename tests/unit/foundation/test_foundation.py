@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from datetime import UTC, datetime, timedelta
@@ -30,7 +31,7 @@ def test_production_refuses_the_development_secret() -> None:
 
 def test_roles_are_ordered() -> None:
     order = [Role.viewer, Role.member, Role.manager, Role.admin, Role.owner]
-    for low, high in zip(order, order[1:], strict=False):
+    for low, high in itertools.pairwise(order):
         assert high.at_least(low) and not low.at_least(high)
 
 

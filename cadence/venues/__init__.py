@@ -1,0 +1,1 @@
+"""Venues: areas, tables, opening hours and table reservations (the Backroom scenario)."""

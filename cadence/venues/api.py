@@ -1,0 +1,534 @@
+"""HTTP API of venues.
+
+Staff: `/api/v1/orgs/{org_id}/venue/...` (members read the floor and take reservations,
+managers configure the venue). Guests (any signed-in user):
+`/api/v1/venues/{venue_id}/...` for published venues, `/api/v1/me/reservations` and
+`/api/v1/reservations/{reservation_id}` for their own reservations. Anything of another
+organisation that is not published answers 404. Lookups are dependencies, so a foreign id
+answers 404 before the body is even looked at.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+
+from cadence.context import Ctx
+from cadence.errors import NotFound
+from cadence.http.deps import (
+    CtxDep,
+    CurrentUser,
+    ManagerDep,
+    MemberDep,
+    ViewerDep,
+    load_org,
+)
+from cadence.http.schemas import PROBLEM_RESPONSES, Limit, Page
+from cadence.venues import hours, nights, reservations
+from cadence.venues import service as venues
+from cadence.venues.models import Reservation, Venue, VenueEventNight
+from cadence.venues.schemas import (
+    AreaIn,
+    AreaOut,
+    AreaUpdate,
+    DepositOut,
+    EventNightIn,
+    EventNightOut,
+    ExceptionIn,
+    ExceptionOut,
+    FloorOut,
+    FloorTableOut,
+    HoursEntryIn,
+    HoursIn,
+    HoursOut,
+    PublicVenueOut,
+    ReservationChange,
+    ReservationOut,
+    ReservationRequest,
+    StaffReservationIn,
+    StaffReservationOut,
+    StaffReservationUpdate,
+    StatusIn,
+    TableIn,
+    TableOut,
+    TableRef,
+    TableUpdate,
+    TimeOut,
+    TimesOut,
+    VenueIn,
+    VenueOut,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["venues"], responses=PROBLEM_RESPONSES)
+Cursor = Annotated[str | None, Query(max_length=64)]
+Id = Annotated[str, Path(max_length=64)]
+STAFF = "/orgs/{org_id}/venue"
+
+
+# --- dependencies --------------------------------------------------------------------------
+
+
+async def _viewer_venue(ctx: CtxDep, membership: ViewerDep) -> Venue:
+    return await venues.venue_of_org(ctx, membership.org_id)
+
+
+async def _member_venue(ctx: CtxDep, membership: MemberDep) -> Venue:
+    return await venues.venue_of_org(ctx, membership.org_id)
+
+
+async def _manager_venue(ctx: CtxDep, membership: ManagerDep) -> Venue:
+    return await venues.venue_of_org(ctx, membership.org_id)
+
+
+async def _visible_venue(ctx: CtxDep, user: CurrentUser, venue_id: Id) -> Venue:
+    return await venues.visible_venue(ctx, venue_id=venue_id, user=user)
+
+
+async def _own_reservation(ctx: CtxDep, user: CurrentUser, reservation_id: Id) -> Reservation:
+    return await reservations.for_guest(ctx, reservation_id=reservation_id, user=user)
+
+
+ViewerVenue = Annotated[Venue, Depends(_viewer_venue)]
+MemberVenue = Annotated[Venue, Depends(_member_venue)]
+ManagerVenue = Annotated[Venue, Depends(_manager_venue)]
+VisibleVenue = Annotated[Venue, Depends(_visible_venue)]
+GuestReservation = Annotated[Reservation, Depends(_own_reservation)]
+
+
+# --- presentation --------------------------------------------------------------------------
+
+
+async def present(
+    ctx: Ctx, rows: list[Reservation], *, staff: bool
+) -> list[ReservationOut] | list[StaffReservationOut]:
+    tables = await reservations.tables_of(ctx, [r.id for r in rows])
+    names: dict[str, str] = {}
+    out_guest: list[ReservationOut] = []
+    out_staff: list[StaffReservationOut] = []
+    for r in rows:
+        if r.venue_id not in names:
+            v = await ctx.session.get(Venue, r.venue_id)
+            names[r.venue_id] = v.name if v else ""
+        base = {
+            "id": r.id,
+            "venue_id": r.venue_id,
+            "venue_name": names[r.venue_id],
+            "org_id": r.org_id,
+            "guest_name": r.guest_name,
+            "party_size": r.party_size,
+            "starts_at": r.starts_at,
+            "ends_at": r.ends_at,
+            "status": r.status,
+            "area_id": r.area_id,
+            "tables": [TableRef(id=t.id, name=t.name) for t in tables[r.id]],
+            "occasion": r.occasion,
+            "guest_note": r.guest_note,
+            "deposit": DepositOut(
+                amount_cents=r.deposit_cents,
+                currency=r.currency,
+                status=r.deposit_status,
+                provider=r.deposit_provider,
+            ),
+            "event_night_id": r.event_night_id,
+            "version": r.version,
+        }
+        if staff:
+            out_staff.append(
+                StaffReservationOut(
+                    **base,
+                    user_id=r.user_id,
+                    guest_email=r.guest_email,
+                    guest_phone=r.guest_phone,
+                    source=r.source,
+                    staff_note=r.staff_note,
+                )
+            )
+        else:
+            out_guest.append(ReservationOut(**base))
+    return out_staff if staff else out_guest
+
+
+async def _one_staff(ctx: Ctx, r: Reservation) -> StaffReservationOut:
+    out = await present(ctx, [r], staff=True)
+    item = out[0]
+    assert isinstance(item, StaffReservationOut)
+    return item
+
+
+async def _one_guest(ctx: Ctx, r: Reservation) -> ReservationOut:
+    return (await present(ctx, [r], staff=False))[0]
+
+
+async def _public(ctx: Ctx, venue: Venue) -> PublicVenueOut:
+    areas = await venues.list_areas(ctx, venue=venue)
+    return PublicVenueOut(
+        id=venue.id,
+        name=venue.name,
+        timezone=venue.timezone,
+        description=venue.description,
+        max_party_size=venue.max_party_size,
+        slot_minutes=venue.slot_minutes,
+        areas=[AreaOut.model_validate(a) for a in areas],
+    )
+
+
+def _times(day: date, party_size: int, venue: Venue, times: list[datetime]) -> TimesOut:
+    slot = timedelta(minutes=venue.slot_minutes)
+    return TimesOut(
+        day=day,
+        party_size=party_size,
+        times=[TimeOut(starts_at=t, ends_at=t + slot) for t in times],
+    )
+
+
+# --- staff: settings -----------------------------------------------------------------------
+
+
+@router.get(STAFF, response_model=VenueOut)
+async def get_venue(venue: ViewerVenue) -> VenueOut:
+    return VenueOut.model_validate(venue)
+
+
+@router.put(STAFF, response_model=VenueOut)
+async def put_venue(body: VenueIn, ctx: CtxDep, membership: ManagerDep) -> VenueOut:
+    org = await load_org(ctx, membership)
+    venue = await venues.save_venue(ctx, org=org, settings=body.model_dump())
+    return VenueOut.model_validate(venue)
+
+
+@router.get(STAFF + "/hours", response_model=HoursOut)
+async def get_hours(venue: ViewerVenue) -> HoursOut:
+    return HoursOut(
+        timezone=venue.timezone,
+        weekly=[HoursEntryIn.model_validate(e) for e in venue.weekly_hours],
+    )
+
+
+@router.put(STAFF + "/hours", response_model=HoursOut)
+async def put_hours(body: HoursIn, ctx: CtxDep, venue: ManagerVenue) -> HoursOut:
+    entries = [hours.HoursEntry(e.weekday, e.start, e.end) for e in body.weekly]
+    await venues.set_hours(ctx, venue=venue, weekly=entries)
+    return HoursOut(timezone=venue.timezone, weekly=body.weekly)
+
+
+@router.get(STAFF + "/exceptions", response_model=Page[ExceptionOut])
+async def list_exceptions(
+    ctx: CtxDep, venue: ViewerVenue, from_day: date | None = None
+) -> Page[ExceptionOut]:
+    rows = await venues.list_exceptions(ctx, venue=venue, from_day=from_day)
+    return Page(items=[ExceptionOut.model_validate(r) for r in rows])
+
+
+@router.post(STAFF + "/exceptions", status_code=201, response_model=ExceptionOut)
+async def add_exception(body: ExceptionIn, ctx: CtxDep, venue: ManagerVenue) -> ExceptionOut:
+    row = await venues.add_exception(ctx, venue=venue, **body.model_dump())
+    return ExceptionOut.model_validate(row)
+
+
+@router.delete(STAFF + "/exceptions/{exception_id}", status_code=204)
+async def delete_exception(exception_id: Id, ctx: CtxDep, venue: ManagerVenue) -> Response:
+    await venues.delete_exception(ctx, venue=venue, exception_id=exception_id)
+    return Response(status_code=204)
+
+
+# --- staff: floor --------------------------------------------------------------------------
+
+
+@router.get(STAFF + "/areas", response_model=Page[AreaOut])
+async def list_areas(ctx: CtxDep, venue: ViewerVenue) -> Page[AreaOut]:
+    return Page(
+        items=[AreaOut.model_validate(a) for a in await venues.list_areas(ctx, venue=venue)]
+    )
+
+
+@router.post(STAFF + "/areas", status_code=201, response_model=AreaOut)
+async def create_area(body: AreaIn, ctx: CtxDep, venue: ManagerVenue) -> AreaOut:
+    area = await venues.create_area(ctx, venue=venue, name=body.name, position=body.position)
+    return AreaOut.model_validate(area)
+
+
+@router.patch(STAFF + "/areas/{area_id}", response_model=AreaOut)
+async def update_area(area_id: Id, body: AreaUpdate, ctx: CtxDep, venue: ManagerVenue) -> AreaOut:
+    area = await venues.area_of(ctx, venue=venue, area_id=area_id)
+    changes = body.model_dump(exclude_unset=True, exclude_none=True)
+    return AreaOut.model_validate(
+        await venues.update_area(ctx, area=area, venue=venue, changes=changes)
+    )
+
+
+@router.delete(STAFF + "/areas/{area_id}", status_code=204)
+async def delete_area(area_id: Id, ctx: CtxDep, venue: ManagerVenue) -> Response:
+    await venues.delete_area(ctx, area=await venues.area_of(ctx, venue=venue, area_id=area_id))
+    return Response(status_code=204)
+
+
+@router.get(STAFF + "/tables", response_model=Page[TableOut])
+async def list_tables(ctx: CtxDep, venue: ViewerVenue) -> Page[TableOut]:
+    rows = await venues.list_tables(ctx, venue=venue)
+    return Page(items=[TableOut.model_validate(t) for t in rows])
+
+
+@router.post(STAFF + "/tables", status_code=201, response_model=TableOut)
+async def create_table(body: TableIn, ctx: CtxDep, venue: ManagerVenue) -> TableOut:
+    table = await venues.create_table(ctx, venue=venue, fields=body.model_dump())
+    return TableOut.model_validate(table)
+
+
+@router.patch(STAFF + "/tables/{table_id}", response_model=TableOut)
+async def update_table(
+    table_id: Id, body: TableUpdate, ctx: CtxDep, venue: ManagerVenue
+) -> TableOut:
+    table = await venues.table_of(ctx, venue=venue, table_id=table_id)
+    changes = body.model_dump(exclude_unset=True, exclude_none=True)
+    return TableOut.model_validate(
+        await venues.update_table(ctx, venue=venue, table=table, changes=changes)
+    )
+
+
+@router.delete(STAFF + "/tables/{table_id}", status_code=204)
+async def delete_table(table_id: Id, ctx: CtxDep, venue: ManagerVenue) -> Response:
+    table = await venues.table_of(ctx, venue=venue, table_id=table_id)
+    await venues.delete_table(ctx, venue=venue, table=table)
+    return Response(status_code=204)
+
+
+@router.get(STAFF + "/floor", response_model=FloorOut)
+async def floor(day: date, ctx: CtxDep, venue: MemberVenue) -> FloorOut:
+    """One service day (06:00 to 06:00 local): every table with its reservations."""
+    rows = await reservations.of_day(ctx, venue=venue, day=day)
+    shown = [r for r in rows if r.status != "cancelled"]
+    out = await present(ctx, shown, staff=True)
+    assigned = await reservations.tables_of(ctx, [r.id for r in shown])
+    by_table: dict[str, list[StaffReservationOut]] = {}
+    unassigned: list[StaffReservationOut] = []
+    for r, item in zip(shown, out, strict=True):
+        assert isinstance(item, StaffReservationOut)
+        if not assigned[r.id]:
+            unassigned.append(item)
+        for t in assigned[r.id]:
+            by_table.setdefault(t.id, []).append(item)
+    start, end = hours.service_day(day, venue.timezone)
+    open_set = await venues.open_time(ctx, venue=venue, start=start, end=end)
+    found = await nights.between(ctx, venue=venue, start=start, end=end)
+    return FloorOut(
+        day=day,
+        timezone=venue.timezone,
+        opens=[TimeOut(starts_at=i.start, ends_at=i.end) for i in open_set],
+        areas=[AreaOut.model_validate(a) for a in await venues.list_areas(ctx, venue=venue)],
+        tables=[
+            FloorTableOut(table=TableOut.model_validate(t), reservations=by_table.get(t.id, []))
+            for t in await venues.list_tables(ctx, venue=venue)
+        ],
+        unassigned=unassigned,
+        event_nights=[_night(n, e.name) for n, e in found],
+    )
+
+
+def _night(n: VenueEventNight, name: str) -> EventNightOut:
+    return EventNightOut(
+        id=n.id,
+        event_id=n.event_id,
+        name=name,
+        starts_at=n.starts_at,
+        ends_at=n.ends_at,
+        deposit_cents_per_person=n.deposit_cents_per_person,
+    )
+
+
+@router.get(STAFF + "/times", response_model=TimesOut)
+async def staff_times(
+    day: date,
+    party_size: Annotated[int, Query(ge=1, le=200)],
+    ctx: CtxDep,
+    venue: MemberVenue,
+) -> TimesOut:
+    times = await reservations.available_times(
+        ctx, venue=venue, day=day, party_size=party_size, for_guest=False
+    )
+    return _times(day, party_size, venue, times)
+
+
+@router.post(STAFF + "/event-nights", status_code=201, response_model=EventNightOut)
+async def create_event_night(
+    body: EventNightIn,
+    ctx: CtxDep,
+    membership: ManagerDep,
+    user: CurrentUser,
+    venue: ManagerVenue,
+) -> EventNightOut:
+    night, event = await nights.create(
+        ctx,
+        org=await load_org(ctx, membership),
+        venue=venue,
+        by=user,
+        **body.model_dump(),
+    )
+    return _night(night, event.name)
+
+
+# --- staff: reservations -------------------------------------------------------------------
+
+
+@router.get(STAFF + "/reservations", response_model=Page[StaffReservationOut])
+async def day_reservations(day: date, ctx: CtxDep, venue: MemberVenue) -> Page[StaffReservationOut]:
+    rows = await reservations.of_day(ctx, venue=venue, day=day)
+    items = [i for i in await present(ctx, rows, staff=True) if isinstance(i, StaffReservationOut)]
+    return Page(items=items)
+
+
+@router.post(STAFF + "/reservations", status_code=201, response_model=StaffReservationOut)
+async def staff_reserve(
+    body: StaffReservationIn, ctx: CtxDep, venue: MemberVenue
+) -> StaffReservationOut:
+    r, _ = await reservations.reserve(
+        ctx,
+        venue=venue,
+        guest=reservations.Guest(body.guest_name, body.guest_email, body.guest_phone),
+        wish=reservations.Wish(
+            starts_at=body.starts_at,
+            party_size=body.party_size,
+            area_id=body.area_id,
+            occasion=body.occasion,
+            guest_note=body.guest_note,
+            staff_note=body.staff_note,
+            table_ids=tuple(body.table_ids) if body.table_ids else None,
+        ),
+        source=body.source,
+    )
+    return await _one_staff(ctx, r)
+
+
+async def _staff_reservation(ctx: CtxDep, venue: MemberVenue, reservation_id: Id) -> Reservation:
+    return await reservations.for_staff(ctx, venue=venue, reservation_id=reservation_id)
+
+
+StaffReservation = Annotated[Reservation, Depends(_staff_reservation)]
+
+
+@router.get(STAFF + "/reservations/{reservation_id}", response_model=StaffReservationOut)
+async def staff_get(ctx: CtxDep, r: StaffReservation) -> StaffReservationOut:
+    return await _one_staff(ctx, r)
+
+
+@router.patch(STAFF + "/reservations/{reservation_id}", response_model=StaffReservationOut)
+async def staff_update(
+    body: StaffReservationUpdate, ctx: CtxDep, venue: MemberVenue, r: StaffReservation
+) -> StaffReservationOut:
+    notes = body.model_dump(include={"staff_note", "guest_note"}, exclude_unset=True)
+    if notes or body.table_ids:
+        await reservations.change(
+            ctx,
+            venue=venue,
+            r=r,
+            notes=notes,
+            table_ids=tuple(body.table_ids) if body.table_ids else None,
+        )
+    if body.deposit_status is not None:
+        await reservations.set_deposit_status(ctx, r=r, status=body.deposit_status)
+    return await _one_staff(ctx, r)
+
+
+@router.post(STAFF + "/reservations/{reservation_id}/status", response_model=StaffReservationOut)
+async def staff_status(
+    body: StatusIn, ctx: CtxDep, venue: MemberVenue, r: StaffReservation
+) -> StaffReservationOut:
+    await reservations.set_status(ctx, venue=venue, r=r, status=body.status)
+    return await _one_staff(ctx, r)
+
+
+# --- guests --------------------------------------------------------------------------------
+
+
+@router.get("/venues", response_model=Page[PublicVenueOut])
+async def list_venues(ctx: CtxDep, user: CurrentUser) -> Page[PublicVenueOut]:
+    return Page(items=[await _public(ctx, v) for v in await venues.published_venues(ctx)])
+
+
+@router.get("/venues/{venue_id}", response_model=PublicVenueOut)
+async def get_public_venue(ctx: CtxDep, venue: VisibleVenue) -> PublicVenueOut:
+    return await _public(ctx, venue)
+
+
+@router.get("/venues/{venue_id}/times", response_model=TimesOut)
+async def guest_times(
+    day: date,
+    party_size: Annotated[int, Query(ge=1, le=200)],
+    ctx: CtxDep,
+    venue: VisibleVenue,
+    area_id: Annotated[str | None, Query(max_length=64)] = None,
+) -> TimesOut:
+    times = await reservations.available_times(
+        ctx, venue=venue, day=day, party_size=party_size, area_id=area_id
+    )
+    return _times(day, party_size, venue, times)
+
+
+@router.post("/venues/{venue_id}/reservations", status_code=201, response_model=ReservationOut)
+async def guest_reserve(
+    body: ReservationRequest, ctx: CtxDep, user: CurrentUser, venue: VisibleVenue
+) -> ReservationOut:
+    """Reserve a table: 201 `confirmed` (or `pending` for large parties awaiting the venue);
+    409 `no-table-available` with `alternatives` (nearest free start times that day)."""
+    r, _ = await reservations.reserve(
+        ctx,
+        venue=venue,
+        guest=reservations.Guest(
+            body.guest_name or user.name, user.email, body.guest_phone, user.id
+        ),
+        wish=reservations.Wish(
+            starts_at=body.starts_at,
+            party_size=body.party_size,
+            area_id=body.area_id,
+            occasion=body.occasion,
+            guest_note=body.guest_note,
+        ),
+    )
+    return await _one_guest(ctx, r)
+
+
+@router.get("/me/reservations", response_model=Page[ReservationOut])
+async def my_reservations(
+    ctx: CtxDep, user: CurrentUser, cursor: Cursor = None, limit: Limit = 50
+) -> Page[ReservationOut]:
+    page = await reservations.of_user(ctx, user=user, cursor=cursor, limit=limit)
+    items = await present(ctx, page.items, staff=False)
+    return Page(items=list(items), next_cursor=page.next_cursor)
+
+
+@router.get("/reservations/{reservation_id}", response_model=ReservationOut)
+async def get_reservation(ctx: CtxDep, r: GuestReservation) -> ReservationOut:
+    return await _one_guest(ctx, r)
+
+
+async def _guest_venue(ctx: Ctx, r: Reservation, user_id: str) -> Venue:
+    venue = await ctx.session.get(Venue, r.venue_id)
+    if venue is None or r.user_id != user_id:
+        raise NotFound("No such reservation.")  # staff change reservations on the staff API
+    return venue
+
+
+@router.patch("/reservations/{reservation_id}", response_model=ReservationOut)
+async def change_reservation(
+    body: ReservationChange, ctx: CtxDep, user: CurrentUser, r: GuestReservation
+) -> ReservationOut:
+    venue = await _guest_venue(ctx, r, user.id)
+    notes = body.model_dump(include={"occasion", "guest_note"}, exclude_unset=True)
+    await reservations.change(
+        ctx,
+        venue=venue,
+        r=r,
+        starts_at=body.starts_at,
+        party_size=body.party_size,
+        notes=notes,
+        by_guest=True,
+    )
+    return await _one_guest(ctx, r)
+
+
+@router.post("/reservations/{reservation_id}/cancel", response_model=ReservationOut)
+async def cancel_reservation(ctx: CtxDep, user: CurrentUser, r: GuestReservation) -> ReservationOut:
+    venue = await _guest_venue(ctx, r, user.id)
+    await reservations.set_status(ctx, venue=venue, r=r, status="cancelled", by_guest=True)
+    return await _one_guest(ctx, r)
