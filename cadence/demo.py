@@ -9,12 +9,15 @@ from zoneinfo import ZoneInfo
 from cadence.accounts import orgs, service
 from cadence.accounts.models import Membership, Organisation, User
 from cadence.accounts.roles import Role
+from cadence.availability import service as availability
 from cadence.booking import service as booking
+from cadence.calendar import service as calendar
 from cadence.clock import SystemClock
 from cadence.context import Ctx, unit_of_work
 from cadence.db import create_engine, make_sessionmaker
 from cadence.events import service as events
 from cadence.settings import Settings
+from cadence.venues.demo import load_demo as load_venue_demo
 
 DEMO_PASSWORD = "cadence-demo"  # noqa: S105 - published in the README on purpose
 DEMO_DOMAIN = "demo.cadence.example"
@@ -78,8 +81,10 @@ async def load(settings: Settings) -> bool:
                     timezone=person.timezone,
                 )
             ctx.actor_id = users["owner"].id
+            created: dict[str, Organisation] = {}
             for name, kind, tz in ORGS:
                 org = await orgs.create_org(ctx, users["owner"], name=name, timezone=tz, kind=kind)
+                created[kind] = org
                 for key, role in ROLES.items():
                     if key != "owner":
                         session.add(
@@ -91,6 +96,9 @@ async def load(settings: Settings) -> bool:
                             )
                         )
             await session.flush()
+            await _events(ctx, created["events"], users)
+            await _band(ctx, created["band"], users)
+            await load_venue_demo(ctx, created["venue"], users)
             return True
     finally:
         await engine.dispose()
@@ -123,6 +131,61 @@ async def _events(ctx: Ctx, org: Organisation, users: dict[str, User]) -> None:
             await booking.book(ctx, event=event, user=users["drummer"], quantity=capacity - 1)
         else:
             await booking.book(ctx, event=event, user=users["singer"], quantity=2)
+
+
+# Each band member's usual evenings (weekday, start, end, level); Monday is 0.
+EVENINGS = {
+    "owner": [
+        (0, "18:00", "23:00", "available"),
+        (2, "18:00", "23:00", "available"),
+        (3, "19:00", "22:00", "if_need_be"),
+    ],
+    "drummer": [
+        (0, "19:00", "23:00", "available"),
+        (2, "18:30", "22:30", "available"),
+        (4, "18:00", "24:00", "available"),
+    ],
+    "bassist": [
+        (1, "18:00", "22:00", "available"),
+        (2, "19:00", "23:00", "available"),
+        (0, "20:00", "23:00", "if_need_be"),
+    ],
+    "singer": [
+        (0, "19:00", "22:00", "available"),
+        (2, "19:00", "22:00", "if_need_be"),
+        (3, "18:00", "22:00", "available"),
+    ],
+}
+
+
+async def _band(ctx: Ctx, org: Organisation, users: dict[str, User]) -> None:
+    """Painted availability for the band, and a weekly Wednesday rehearsal."""
+    for key, ranges in EVENINGS.items():
+        await availability.set_pattern(
+            ctx,
+            user_id=users[key].id,
+            timezone=users[key].timezone,
+            weekly=[availability.RangeIn(d, a, b, level) for d, a, b, level in ranges],
+        )
+    local = ZoneInfo(org.timezone)
+    today = ctx.now().astimezone(local).date()
+    wednesday = today + timedelta(days=(2 - today.weekday()) % 7 or 7)
+    starts = datetime.combine(wednesday, time(19, 30), local)
+    await calendar.create_event(
+        ctx,
+        org_id=org.id,
+        creator_id=users["owner"].id,
+        fields={
+            "name": "Rehearsal",
+            "starts_at": starts,
+            "ends_at": starts + timedelta(hours=2),
+            "timezone": org.timezone,
+            "rrule": "FREQ=WEEKLY;BYDAY=WE",
+            "venue": "Studio 3",
+            "description": "New setlist run-through.",
+        },
+        attendees=[users[k].id for k in EVENINGS],
+    )
 
 
 def login_help(base_url: str) -> str:

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     login_failure_limit: int = 10
     login_failure_window_minutes: int = 15
     job_lease_seconds: int = 60
+    # Run the job worker inside the web process: unset means "only on SQLite".
+    run_worker: bool | None = None
     max_body_bytes: int = 1024 * 1024
     log_level: str = "INFO"
     log_json: bool = True

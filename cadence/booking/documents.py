@@ -6,7 +6,6 @@ import io
 from collections.abc import Sequence
 
 import segno
-from fpdf import FPDF
 
 from cadence.booking.models import Booking, Ticket
 from cadence.calendar.models import Event
@@ -29,6 +28,8 @@ def _latin1(text: str) -> str:
 
 
 def tickets_pdf(event: Event, booking: Booking, issued: Sequence[Ticket]) -> bytes:
+    from fpdf import FPDF  # heavy (fonts, image parsers): only when a PDF is made
+
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=False)
     for ticket in issued:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import aliased
 
 from cadence.accounts.models import Membership, Organisation, User
 from cadence.accounts.roles import Role
@@ -242,9 +243,11 @@ def _filtered(query: Select[Event], f: EventFilters) -> Select[Event]:
     if f.starts_until:
         query = query.where(Event.starts_at < f.starts_until)
     if f.free is not None:
+        priced = aliased(CapacityPool)
         paid = (
-            select(CapacityPool.id)
-            .where(CapacityPool.event_id == Event.id, CapacityPool.price_cents > 0)
+            select(priced.id)
+            .where(priced.event_id == Event.id, priced.price_cents > 0)
+            .correlate(Event)
             .exists()
         )
         query = query.where(~paid if f.free else paid)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,11 +14,9 @@ from cadence.realtime.hub import running_hub
 
 
 def worker_wanted(state: AppState) -> bool:
-    # Read here, once at start-up: Settings has no field for it (yet).
-    flag = os.environ.get("CADENCE_RUN_WORKER", "").strip().lower()
-    if flag in ("0", "false", "no"):
-        return False
-    return state.settings.is_sqlite or flag in ("1", "true", "yes")
+    """`CADENCE_RUN_WORKER` decides; unset, the embedded SQLite mode runs its own worker."""
+    chosen = state.settings.run_worker
+    return state.settings.is_sqlite if chosen is None else chosen
 
 
 @asynccontextmanager

@@ -1,22 +1,17 @@
-"""HTTP API of venues.
+"""Staff side of the venues API: `/api/v1/orgs/{org_id}/venue/...`.
 
-Staff: `/api/v1/orgs/{org_id}/venue/...` (members read the floor and take reservations,
-managers configure the venue). Guests (any signed-in user):
-`/api/v1/venues/{venue_id}/...` for published venues, `/api/v1/me/reservations` and
-`/api/v1/reservations/{reservation_id}` for their own reservations. Anything of another
-organisation that is not published answers 404. Lookups are dependencies, so a foreign id
-answers 404 before the body is even looked at.
+Members read the floor and take reservations (phone, walk-ins); managers configure the
+venue. Not a member answers 404. Lookups are dependencies, so a foreign id answers 404
+before the body is even looked at. The guests' side is `guest_api.py`.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
-from cadence.context import Ctx
-from cadence.errors import NotFound
 from cadence.http.deps import (
     CtxDep,
     CurrentUser,
@@ -25,15 +20,15 @@ from cadence.http.deps import (
     ViewerDep,
     load_org,
 )
-from cadence.http.schemas import PROBLEM_RESPONSES, Limit, Page
+from cadence.http.schemas import PROBLEM_RESPONSES, Page
 from cadence.venues import hours, nights, reservations
 from cadence.venues import service as venues
 from cadence.venues.models import Reservation, Venue, VenueEventNight
+from cadence.venues.present import one_staff, present, times_out
 from cadence.venues.schemas import (
     AreaIn,
     AreaOut,
     AreaUpdate,
-    DepositOut,
     EventNightIn,
     EventNightOut,
     ExceptionIn,
@@ -43,17 +38,12 @@ from cadence.venues.schemas import (
     HoursEntryIn,
     HoursIn,
     HoursOut,
-    PublicVenueOut,
-    ReservationChange,
-    ReservationOut,
-    ReservationRequest,
     StaffReservationIn,
     StaffReservationOut,
     StaffReservationUpdate,
     StatusIn,
     TableIn,
     TableOut,
-    TableRef,
     TableUpdate,
     TimeOut,
     TimesOut,
@@ -65,7 +55,6 @@ router = APIRouter(prefix="/api/v1", tags=["venues"], responses=PROBLEM_RESPONSE
 Cursor = Annotated[str | None, Query(max_length=64)]
 Id = Annotated[str, Path(max_length=64)]
 STAFF = "/orgs/{org_id}/venue"
-
 
 # --- dependencies --------------------------------------------------------------------------
 
@@ -82,105 +71,9 @@ async def _manager_venue(ctx: CtxDep, membership: ManagerDep) -> Venue:
     return await venues.venue_of_org(ctx, membership.org_id)
 
 
-async def _visible_venue(ctx: CtxDep, user: CurrentUser, venue_id: Id) -> Venue:
-    return await venues.visible_venue(ctx, venue_id=venue_id, user=user)
-
-
-async def _own_reservation(ctx: CtxDep, user: CurrentUser, reservation_id: Id) -> Reservation:
-    return await reservations.for_guest(ctx, reservation_id=reservation_id, user=user)
-
-
 ViewerVenue = Annotated[Venue, Depends(_viewer_venue)]
 MemberVenue = Annotated[Venue, Depends(_member_venue)]
 ManagerVenue = Annotated[Venue, Depends(_manager_venue)]
-VisibleVenue = Annotated[Venue, Depends(_visible_venue)]
-GuestReservation = Annotated[Reservation, Depends(_own_reservation)]
-
-
-# --- presentation --------------------------------------------------------------------------
-
-
-async def present(
-    ctx: Ctx, rows: list[Reservation], *, staff: bool
-) -> list[ReservationOut] | list[StaffReservationOut]:
-    tables = await reservations.tables_of(ctx, [r.id for r in rows])
-    names: dict[str, str] = {}
-    out_guest: list[ReservationOut] = []
-    out_staff: list[StaffReservationOut] = []
-    for r in rows:
-        if r.venue_id not in names:
-            v = await ctx.session.get(Venue, r.venue_id)
-            names[r.venue_id] = v.name if v else ""
-        base = {
-            "id": r.id,
-            "venue_id": r.venue_id,
-            "venue_name": names[r.venue_id],
-            "org_id": r.org_id,
-            "guest_name": r.guest_name,
-            "party_size": r.party_size,
-            "starts_at": r.starts_at,
-            "ends_at": r.ends_at,
-            "status": r.status,
-            "area_id": r.area_id,
-            "tables": [TableRef(id=t.id, name=t.name) for t in tables[r.id]],
-            "occasion": r.occasion,
-            "guest_note": r.guest_note,
-            "deposit": DepositOut(
-                amount_cents=r.deposit_cents,
-                currency=r.currency,
-                status=r.deposit_status,
-                provider=r.deposit_provider,
-            ),
-            "event_night_id": r.event_night_id,
-            "version": r.version,
-        }
-        if staff:
-            out_staff.append(
-                StaffReservationOut(
-                    **base,
-                    user_id=r.user_id,
-                    guest_email=r.guest_email,
-                    guest_phone=r.guest_phone,
-                    source=r.source,
-                    staff_note=r.staff_note,
-                )
-            )
-        else:
-            out_guest.append(ReservationOut(**base))
-    return out_staff if staff else out_guest
-
-
-async def _one_staff(ctx: Ctx, r: Reservation) -> StaffReservationOut:
-    out = await present(ctx, [r], staff=True)
-    item = out[0]
-    assert isinstance(item, StaffReservationOut)
-    return item
-
-
-async def _one_guest(ctx: Ctx, r: Reservation) -> ReservationOut:
-    return (await present(ctx, [r], staff=False))[0]
-
-
-async def _public(ctx: Ctx, venue: Venue) -> PublicVenueOut:
-    areas = await venues.list_areas(ctx, venue=venue)
-    return PublicVenueOut(
-        id=venue.id,
-        name=venue.name,
-        timezone=venue.timezone,
-        description=venue.description,
-        max_party_size=venue.max_party_size,
-        slot_minutes=venue.slot_minutes,
-        areas=[AreaOut.model_validate(a) for a in areas],
-    )
-
-
-def _times(day: date, party_size: int, venue: Venue, times: list[datetime]) -> TimesOut:
-    slot = timedelta(minutes=venue.slot_minutes)
-    return TimesOut(
-        day=day,
-        party_size=party_size,
-        times=[TimeOut(starts_at=t, ends_at=t + slot) for t in times],
-    )
 
 
 # --- staff: settings -----------------------------------------------------------------------
@@ -347,7 +240,7 @@ async def staff_times(
     times = await reservations.available_times(
         ctx, venue=venue, day=day, party_size=party_size, for_guest=False
     )
-    return _times(day, party_size, venue, times)
+    return times_out(day, party_size, venue, times)
 
 
 @router.post(STAFF + "/event-nights", status_code=201, response_model=EventNightOut)
@@ -397,7 +290,7 @@ async def staff_reserve(
         ),
         source=body.source,
     )
-    return await _one_staff(ctx, r)
+    return await one_staff(ctx, r)
 
 
 async def _staff_reservation(ctx: CtxDep, venue: MemberVenue, reservation_id: Id) -> Reservation:
@@ -409,7 +302,7 @@ StaffReservation = Annotated[Reservation, Depends(_staff_reservation)]
 
 @router.get(STAFF + "/reservations/{reservation_id}", response_model=StaffReservationOut)
 async def staff_get(ctx: CtxDep, r: StaffReservation) -> StaffReservationOut:
-    return await _one_staff(ctx, r)
+    return await one_staff(ctx, r)
 
 
 @router.patch(STAFF + "/reservations/{reservation_id}", response_model=StaffReservationOut)
@@ -427,7 +320,7 @@ async def staff_update(
         )
     if body.deposit_status is not None:
         await reservations.set_deposit_status(ctx, r=r, status=body.deposit_status)
-    return await _one_staff(ctx, r)
+    return await one_staff(ctx, r)
 
 
 @router.post(STAFF + "/reservations/{reservation_id}/status", response_model=StaffReservationOut)
@@ -435,100 +328,4 @@ async def staff_status(
     body: StatusIn, ctx: CtxDep, venue: MemberVenue, r: StaffReservation
 ) -> StaffReservationOut:
     await reservations.set_status(ctx, venue=venue, r=r, status=body.status)
-    return await _one_staff(ctx, r)
-
-
-# --- guests --------------------------------------------------------------------------------
-
-
-@router.get("/venues", response_model=Page[PublicVenueOut])
-async def list_venues(ctx: CtxDep, user: CurrentUser) -> Page[PublicVenueOut]:
-    return Page(items=[await _public(ctx, v) for v in await venues.published_venues(ctx)])
-
-
-@router.get("/venues/{venue_id}", response_model=PublicVenueOut)
-async def get_public_venue(ctx: CtxDep, venue: VisibleVenue) -> PublicVenueOut:
-    return await _public(ctx, venue)
-
-
-@router.get("/venues/{venue_id}/times", response_model=TimesOut)
-async def guest_times(
-    day: date,
-    party_size: Annotated[int, Query(ge=1, le=200)],
-    ctx: CtxDep,
-    venue: VisibleVenue,
-    area_id: Annotated[str | None, Query(max_length=64)] = None,
-) -> TimesOut:
-    times = await reservations.available_times(
-        ctx, venue=venue, day=day, party_size=party_size, area_id=area_id
-    )
-    return _times(day, party_size, venue, times)
-
-
-@router.post("/venues/{venue_id}/reservations", status_code=201, response_model=ReservationOut)
-async def guest_reserve(
-    body: ReservationRequest, ctx: CtxDep, user: CurrentUser, venue: VisibleVenue
-) -> ReservationOut:
-    """Reserve a table: 201 `confirmed` (or `pending` for large parties awaiting the venue);
-    409 `no-table-available` with `alternatives` (nearest free start times that day)."""
-    r, _ = await reservations.reserve(
-        ctx,
-        venue=venue,
-        guest=reservations.Guest(
-            body.guest_name or user.name, user.email, body.guest_phone, user.id
-        ),
-        wish=reservations.Wish(
-            starts_at=body.starts_at,
-            party_size=body.party_size,
-            area_id=body.area_id,
-            occasion=body.occasion,
-            guest_note=body.guest_note,
-        ),
-    )
-    return await _one_guest(ctx, r)
-
-
-@router.get("/me/reservations", response_model=Page[ReservationOut])
-async def my_reservations(
-    ctx: CtxDep, user: CurrentUser, cursor: Cursor = None, limit: Limit = 50
-) -> Page[ReservationOut]:
-    page = await reservations.of_user(ctx, user=user, cursor=cursor, limit=limit)
-    items = await present(ctx, page.items, staff=False)
-    return Page(items=list(items), next_cursor=page.next_cursor)
-
-
-@router.get("/reservations/{reservation_id}", response_model=ReservationOut)
-async def get_reservation(ctx: CtxDep, r: GuestReservation) -> ReservationOut:
-    return await _one_guest(ctx, r)
-
-
-async def _guest_venue(ctx: Ctx, r: Reservation, user_id: str) -> Venue:
-    venue = await ctx.session.get(Venue, r.venue_id)
-    if venue is None or r.user_id != user_id:
-        raise NotFound("No such reservation.")  # staff change reservations on the staff API
-    return venue
-
-
-@router.patch("/reservations/{reservation_id}", response_model=ReservationOut)
-async def change_reservation(
-    body: ReservationChange, ctx: CtxDep, user: CurrentUser, r: GuestReservation
-) -> ReservationOut:
-    venue = await _guest_venue(ctx, r, user.id)
-    notes = body.model_dump(include={"occasion", "guest_note"}, exclude_unset=True)
-    await reservations.change(
-        ctx,
-        venue=venue,
-        r=r,
-        starts_at=body.starts_at,
-        party_size=body.party_size,
-        notes=notes,
-        by_guest=True,
-    )
-    return await _one_guest(ctx, r)
-
-
-@router.post("/reservations/{reservation_id}/cancel", response_model=ReservationOut)
-async def cancel_reservation(ctx: CtxDep, user: CurrentUser, r: GuestReservation) -> ReservationOut:
-    venue = await _guest_venue(ctx, r, user.id)
-    await reservations.set_status(ctx, venue=venue, r=r, status="cancelled", by_guest=True)
-    return await _one_guest(ctx, r)
+    return await one_staff(ctx, r)

@@ -106,8 +106,7 @@ def _combinations(tables: Sequence[TableInfo], party: int, limit: int) -> list[C
         # only groups still too small are worth growing (larger ones would not be minimal)
         frontier = [g for g in grown if sum(by_id[i].seats_max for i in g) < party]
     return [
-        Candidate(tuple(sorted((by_id[i] for i in group), key=lambda t: t.name)))
-        for group in found
+        Candidate(tuple(sorted((by_id[i] for i in group), key=lambda t: t.name))) for group in found
     ]
 
 

@@ -82,6 +82,11 @@ def local_instant(day: date, hhmm: str, timezone: str) -> datetime:
     return resolve_local(wall, timezone)
 
 
+def resolve_wall(wall: datetime, timezone: str) -> datetime:
+    """The UTC instant of a naive local wall time (gap: forward; overlap: first instance)."""
+    return resolve_local(wall, timezone)
+
+
 def _adjustments(timezone: str, exceptions: Sequence[DayException]) -> tuple[Adjustment, ...]:
     out: list[Adjustment] = []
     for ex in exceptions:
@@ -130,6 +135,7 @@ __all__ = [
     "local_instant",
     "open_time",
     "pattern",
+    "resolve_wall",
     "service_date_of",
     "service_day",
     "weekly_ranges",

@@ -113,9 +113,7 @@ class VenueEventNight(Base):
     id: Mapped[str] = id_column()
     org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
     venue_id: Mapped[str] = mapped_column(ForeignKey("venues.id", ondelete="CASCADE"))
-    event_id: Mapped[str] = mapped_column(
-        ForeignKey("events.id", ondelete="CASCADE"), unique=True
-    )
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), unique=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deposit_cents_per_person: Mapped[int] = mapped_column(Integer, default=0)

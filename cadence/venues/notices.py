@@ -73,8 +73,9 @@ def _lines(venue: Venue, r: Reservation) -> str:
     )
 
 
-async def _email(ctx: Ctx, venue: Venue, r: Reservation, subject: str, intro: str,
-                 kind: str) -> None:
+async def _email(
+    ctx: Ctx, venue: Venue, r: Reservation, subject: str, intro: str, kind: str
+) -> None:
     if not r.guest_email:
         return
     await queue_email(
@@ -108,32 +109,69 @@ async def schedule_reminder(ctx: Ctx, r: Reservation) -> None:
 async def created(ctx: Ctx, venue: Venue, r: Reservation, table_ids: list[str]) -> None:
     await live(ctx, "reservation.created", r, table_ids)
     if r.status == "confirmed":
-        await _email(ctx, venue, r, f"Your table at {venue.name} is confirmed",
-                     "Your reservation is confirmed.", "venue.reservation.confirmed")
+        await _email(
+            ctx,
+            venue,
+            r,
+            f"Your table at {venue.name} is confirmed",
+            "Your reservation is confirmed.",
+            "venue.reservation.confirmed",
+        )
         await schedule_reminder(ctx, r)
     elif r.status == "pending":
-        await _email(ctx, venue, r, f"Your request for a table at {venue.name}",
-                     "We have your request; the venue will confirm it shortly.",
-                     "venue.reservation.requested")
+        await _email(
+            ctx,
+            venue,
+            r,
+            f"Your request for a table at {venue.name}",
+            "We have your request; the venue will confirm it shortly.",
+            "venue.reservation.requested",
+        )
 
 
 async def changed(
-    ctx: Ctx, venue: Venue, r: Reservation, table_ids: list[str], *, old_status: str,
-    moved: bool = False, by_guest: bool = False,
+    ctx: Ctx,
+    venue: Venue,
+    r: Reservation,
+    table_ids: list[str],
+    *,
+    old_status: str,
+    moved: bool = False,
+    by_guest: bool = False,
 ) -> None:
     await live(ctx, "reservation.updated", r, table_ids)
     if r.status == "confirmed" and (old_status == "pending" or moved):
-        await _email(ctx, venue, r, f"Your table at {venue.name} is confirmed",
-                     "Your reservation is confirmed." if not moved
-                     else "Your reservation has been changed.", "venue.reservation.confirmed")
+        await _email(
+            ctx,
+            venue,
+            r,
+            f"Your table at {venue.name} is confirmed",
+            "Your reservation is confirmed." if not moved else "Your reservation has been changed.",
+            "venue.reservation.confirmed",
+        )
         await schedule_reminder(ctx, r)
     elif r.status == "cancelled" and old_status != "cancelled":
-        intro = ("Your reservation is cancelled, as you asked." if by_guest
-                 else "We are sorry: the venue had to cancel your reservation.")
-        await _email(ctx, venue, r, f"Your reservation at {venue.name} is cancelled", intro,
-                     "venue.reservation.cancelled")
+        intro = (
+            "Your reservation is cancelled, as you asked."
+            if by_guest
+            else "We are sorry: the venue had to cancel your reservation."
+        )
+        await _email(
+            ctx,
+            venue,
+            r,
+            f"Your reservation at {venue.name} is cancelled",
+            intro,
+            "venue.reservation.cancelled",
+        )
 
 
 async def reminder(ctx: Ctx, venue: Venue, r: Reservation) -> None:
-    await _email(ctx, venue, r, f"See you soon at {venue.name}",
-                 "A reminder of your reservation.", "venue.reservation.reminder")
+    await _email(
+        ctx,
+        venue,
+        r,
+        f"See you soon at {venue.name}",
+        "A reminder of your reservation.",
+        "venue.reservation.reminder",
+    )

@@ -5,8 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from cadence.venues.api import router as api_router
+from cadence.venues.guest_api import router as guest_router
 from cadence.venues.pages import router as pages_router
 
 router = APIRouter()
 router.include_router(api_router)
+router.include_router(guest_router)
 router.include_router(pages_router)

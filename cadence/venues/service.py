@@ -240,7 +240,7 @@ async def open_time(ctx: Ctx, *, venue: Venue, start: datetime, end: datetime) -
 
 async def list_areas(ctx: Ctx, *, venue: Venue) -> list[VenueArea]:
     query = select(VenueArea).where(VenueArea.venue_id == venue.id)
-    return list((await ctx.session.scalars(query.order_by(VenueArea.position, VenueArea.name))))
+    return list(await ctx.session.scalars(query.order_by(VenueArea.position, VenueArea.name)))
 
 
 async def area_of(ctx: Ctx, *, venue: Venue, area_id: str) -> VenueArea:
@@ -250,8 +250,13 @@ async def area_of(ctx: Ctx, *, venue: Venue, area_id: str) -> VenueArea:
     return area
 
 
-async def _name_free(ctx: Ctx, model: type[VenueArea] | type[VenueTable], venue: Venue,
-                     name: str, except_id: str | None = None) -> None:
+async def _name_free(
+    ctx: Ctx,
+    model: type[VenueArea] | type[VenueTable],
+    venue: Venue,
+    name: str,
+    except_id: str | None = None,
+) -> None:
     query = select(model.id).where(model.venue_id == venue.id, model.name == name)
     existing = await ctx.session.scalar(query)
     if existing is not None and existing != except_id:
@@ -274,8 +279,9 @@ async def create_area(ctx: Ctx, *, venue: Venue, name: str, position: int) -> Ve
     return area
 
 
-async def update_area(ctx: Ctx, *, area: VenueArea, venue: Venue,
-                      changes: dict[str, Any]) -> VenueArea:
+async def update_area(
+    ctx: Ctx, *, area: VenueArea, venue: Venue, changes: dict[str, Any]
+) -> VenueArea:
     if "name" in changes:
         await _name_free(ctx, VenueArea, venue, str(changes["name"]), area.id)
     before = {k: getattr(area, k) for k in changes}

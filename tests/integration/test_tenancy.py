@@ -6,10 +6,44 @@ day it is added; a route with a path parameter this test cannot fill fails loudl
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import httpx
 from fastapi import FastAPI
 
 from tests.integration.conftest import add_member, make_org, signup
+
+
+async def _private_venue(
+    client: httpx.AsyncClient, org_id: str, auth: dict[str, str]
+) -> dict[str, str]:
+    """An unpublished venue of the org, with an area, a table, an exception, a reservation."""
+    base = f"/api/v1/orgs/{org_id}/venue"
+    venue = await client.put(base, json={"name": "Bar", "timezone": "UTC"}, headers=auth)
+    week = [{"weekday": d, "start": "00:00", "end": "24:00"} for d in range(7)]
+    await client.put(f"{base}/hours", json={"weekly": week}, headers=auth)
+    area = await client.post(f"{base}/areas", json={"name": "Main"}, headers=auth)
+    table = await client.post(
+        f"{base}/tables",
+        json={"name": "T1", "area_id": area.json()["id"], "seats_max": 4},
+        headers=auth,
+    )
+    closed = await client.post(f"{base}/exceptions", json={"day": "2030-01-01"}, headers=auth)
+    start = (datetime.now(UTC) + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    reservation = await client.post(
+        f"{base}/reservations",
+        json={"starts_at": start.isoformat(), "party_size": 2, "guest_name": "Walk-in"},
+        headers=auth,
+    )
+    assert reservation.status_code == 201, reservation.text
+    return {
+        "venue_id": venue.json()["id"],
+        "area_id": area.json()["id"],
+        "table_id": table.json()["id"],
+        "exception_id": closed.json()["id"],
+        "reservation_id": reservation.json()["id"],
+    }
+
 
 # Routes whose path parameter is a secret the caller brings, not another tenant's id:
 # they answer 404 for unknown secrets and follow their own documented rules otherwise.
@@ -49,7 +83,9 @@ async def test_other_tenants_ids_answer_404_on_every_route(
         json={"name": "VIP", "price_cents": 5000, "quota": 1},
         headers=owner.auth,
     )
+    venue = await _private_venue(client, org_a, owner.auth)
     samples = {
+        **venue,
         "org_id": org_a,
         "user_id": member.id,
         "invitation_id": invitation.json()["id"],

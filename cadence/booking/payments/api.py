@@ -86,7 +86,7 @@ async def stripe_webhook(request: Request, ctx: CtxDep) -> WebhookOut:
     if not await payments.first_delivery(ctx, provider="stripe", event_id=str(event.id)):
         return WebhookOut(received=True)
     if event.type in PAID_EVENTS:
-        session = event.data.object
+        session = event.data.object.to_dict()
         if session.get("payment_status") == "paid":
             booking = await payments.booking_of_checkout(
                 ctx, provider="stripe", ref=str(session.get("id"))

@@ -2,11 +2,13 @@
 
 Configured from `CADENCE_STRIPE_SECRET_KEY`, `CADENCE_STRIPE_WEBHOOK_SECRET` and, for tests
 against a local server that speaks Stripe's documented API, `CADENCE_STRIPE_API_BASE`.
-Webhook signatures are checked by the library (`StripeClient.construct_event`).
+Webhook signatures are checked by the library (`stripe.Webhook.construct_event`). The
+library's calls are synchronous: they run in a worker thread, with no transaction open.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import stripe
@@ -46,7 +48,6 @@ def _client(config: StripeSettings) -> stripe.StripeClient:
     return stripe.StripeClient(
         config.secret_key,
         base_addresses={"api": config.api_base} if config.api_base else {},
-        http_client=stripe.HTTPXClient(),
         max_network_retries=2,
     )
 
@@ -80,7 +81,8 @@ class StripeProvider:
         if request.customer_email:
             params["customer_email"] = request.customer_email
         try:
-            session = await _client(self.config).v1.checkout.sessions.create_async(
+            session = await asyncio.to_thread(
+                _client(self.config).v1.checkout.sessions.create,
                 params,  # type: ignore[arg-type]
                 {"idempotency_key": f"checkout-{request.payment_id}"},
             )
@@ -90,7 +92,8 @@ class StripeProvider:
 
     async def refund(self, *, payment_id: str, charge: str, amount: int) -> str | None:
         try:
-            refund = await _client(self.config).v1.refunds.create_async(
+            refund = await asyncio.to_thread(
+                _client(self.config).v1.refunds.create,
                 {"payment_intent": charge, "amount": amount},
                 {"idempotency_key": f"refund-{payment_id}"},
             )

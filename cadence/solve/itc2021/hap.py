@@ -15,6 +15,7 @@ plays (venue availability CA1, home stands CA3 against everyone, breaks BR1/BR2,
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from itertools import combinations
 
 from ortools.sat.python import cp_model
@@ -188,9 +189,14 @@ class PatternModel:
         return [[int(solver.boolean_value(v)) for v in row] for row in self.h]
 
 
-def fix_pattern(model: Model, hap: HAP) -> cp_model.CpModel:
+def fix_pattern(model: Model, hap: HAP, hint: list[Game] | None = None) -> cp_model.CpModel:
     """A copy of the full model with every game that contradicts ``hap`` removed."""
     sub = model.m.clone()
+    if hint is not None:
+        chosen = set(hint)
+        sub.clear_hints()  # type: ignore[no-untyped-call]
+        for key, var in model.x.items():
+            sub.add_hint(var, key in chosen)
     proto = sub.Proto()
     for (h, a, s), var in model.x.items():
         if not hap[h][s] or hap[a][s]:
@@ -199,10 +205,14 @@ def fix_pattern(model: Model, hap: HAP) -> cp_model.CpModel:
     return sub
 
 
-def construct(inst: Instance, *, deadline: float, seed: int, workers: int = 2) -> list[Game] | None:
-    """A schedule meeting every hard rule, or None if none was found before ``deadline``."""
+def construct(
+    inst: Instance, *, deadline: float, seed: int, workers: int = 2
+) -> tuple[list[Game], HAP] | None:
+    """A schedule meeting every hard rule and its pattern, or None if none was found before
+    ``deadline``."""
     patterns = PatternModel(inst)
-    full = Model(inst)
+    # Hard rules only: the soft ones' deviation variables make presolve ten times slower.
+    full = Model(replace(inst, constraints=tuple(inst.hard())))
     attempt = 0
     while deadline - time.perf_counter() > 1.0:
         left = deadline - time.perf_counter()
@@ -217,7 +227,7 @@ def construct(inst: Instance, *, deadline: float, seed: int, workers: int = 2) -
         solver.parameters.random_seed = seed + attempt
         code = solver.solve(sub)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return full.games(solver)
+            return full.games(solver), hap
         patterns.forbid(hap)
         attempt += 1
     return None

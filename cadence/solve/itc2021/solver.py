@@ -14,7 +14,7 @@ from ortools.sat.python import cp_model
 
 from cadence.solve.itc2021.cpsat import Model
 from cadence.solve.itc2021.evaluator import Evaluation, evaluate
-from cadence.solve.itc2021.hap import construct
+from cadence.solve.itc2021.hap import construct, fix_pattern
 from cadence.solve.itc2021.lns import InconsistentResult, improve
 from cadence.solve.itc2021.model import Game, Instance
 from cadence.solve.itc2021.roundrobin import circle_double_round_robin
@@ -49,6 +49,11 @@ def _solver(seconds: float, seed: int, workers: int) -> cp_model.CpSolver:
     return solver
 
 
+def _cost(inst: Instance, games: list[Game]) -> tuple[int, int]:
+    ev = evaluate(inst, games)
+    return ev.hard, ev.objective
+
+
 def _report(inst: Instance, games: list[Game], on_progress: Progress | None, start: float) -> None:
     if on_progress is not None:
         ev = evaluate(inst, games)
@@ -77,14 +82,28 @@ def solve_itc2021(
         ev = evaluate(inst, best)
         on_progress(ev.hard, ev.objective, time.perf_counter() - start)
     feasible = False
+    full: Model | None = None
     if left() > 2.0:
         # Phase 1: patterns first, then opponents.
         built = construct(
             inst, deadline=min(deadline, start + time_limit * 0.6), seed=seed, workers=workers
         )
         if built is not None:
-            best, status, feasible = built, "pattern", True
+            best, hap = built
+            status, feasible = "pattern", True
             _report(inst, best, on_progress, start)
+            if left() > 4.0:
+                # Phase 1c: keep the pattern, choose opponents for the soft rules too.
+                full = Model(inst)
+                full.m.minimize(full.objective())
+                sub = fix_pattern(full, hap, hint=best)
+                solver = _solver(min(left() * 0.3, 40.0), seed, workers)
+                code = solver.solve(sub)
+                if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                    games = full.games(solver)
+                    if _cost(inst, games) <= _cost(inst, best):
+                        best = games
+                        _report(inst, best, on_progress, start)
     if not feasible and left() > 2.0:
         # Phase 1b: a short pure-feasibility attempt on the full model.
         model = Model(inst)
@@ -97,11 +116,12 @@ def solve_itc2021(
         # Phase 2: LNS from the best so far. A known feasible schedule keeps the hard rules
         # hard (a sub-problem always has the current schedule as a solution); otherwise they
         # are priced high so that the search can walk towards feasibility.
-        lns_model = Model(inst, relax_hard=not feasible)
-        lns_model.m.minimize(lns_model.objective())
+        if full is None or not feasible:
+            full = Model(inst, relax_hard=not feasible)
+            full.m.minimize(full.objective())
         best = improve(
             inst,
-            lns_model,
+            full,
             best,
             deadline=deadline,
             rng=rng,

@@ -9,8 +9,11 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
+from cadence.booking.jobs import SWEEP_JOB
 from cadence.clock import SystemClock
+from cadence.context import unit_of_work
 from cadence.http.state import AppState
+from cadence.jobs import enqueue
 from cadence.jobs.worker import Worker
 from tests.integration.conftest import Person, make_org, signup
 
@@ -73,8 +76,12 @@ def move_clock(app: FastAPI, by: timedelta) -> None:
     state.clock = Later()
 
 
-async def run_jobs(app: FastAPI) -> None:
+async def run_jobs(app: FastAPI, *, sweep: bool = False) -> None:
+    """Run due jobs now; with `sweep`, first queue the periodic hold/offer sweep."""
     state: AppState = app.state.cadence  # type: ignore[attr-defined]
+    if sweep:
+        async with unit_of_work(state.sessions, state.settings, state.clock) as ctx:
+            await enqueue(ctx, SWEEP_JOB, {})
     worker = Worker(state.engine, state.settings, state.clock, schedule_periodic=False)
     await worker.run_until_idle()
     await asyncio.sleep(0.05)

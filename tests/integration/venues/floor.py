@@ -14,9 +14,9 @@ import httpx
 
 from tests.integration.conftest import Person
 
-HOURS = [
-    {"weekday": d, "start": "17:00", "end": "23:00"} for d in (1, 2, 3, 6)
-] + [{"weekday": d, "start": "17:00", "end": "02:00"} for d in (4, 5)]
+HOURS = [{"weekday": d, "start": "17:00", "end": "23:00"} for d in (1, 2, 3, 6)] + [
+    {"weekday": d, "start": "17:00", "end": "02:00"} for d in (4, 5)
+]
 
 
 @dataclass
@@ -31,9 +31,7 @@ class Floor:
         return {v: k for k, v in self.tables.items()}
 
 
-async def build_floor(
-    client: httpx.AsyncClient, owner: Person, org: str, **settings: Any
-) -> Floor:
+async def build_floor(client: httpx.AsyncClient, owner: Person, org: str, **settings: Any) -> Floor:
     base = f"/api/v1/orgs/{org}/venue"
     body = {
         "name": "The Blue Door",
@@ -64,8 +62,13 @@ async def build_floor(
         ("P1", "Terrace", 2, 4, False),
     ]
     for name, area, lo, hi, comb in spec:
-        body = {"name": name, "area_id": areas[area], "seats_min": lo, "seats_max": hi,
-                "combinable": comb}
+        body = {
+            "name": name,
+            "area_id": areas[area],
+            "seats_min": lo,
+            "seats_max": hi,
+            "combinable": comb,
+        }
         r = await client.post(f"{base}/tables", json=body, headers=owner.auth)
         assert r.status_code == 201, r.text
         tables[name] = r.json()["id"]
@@ -77,7 +80,11 @@ async def build_floor(
 
 
 async def reserve(
-    client: httpx.AsyncClient, guest: Person, floor: Floor, starts_at: str, party: int,
+    client: httpx.AsyncClient,
+    guest: Person,
+    floor: Floor,
+    starts_at: str,
+    party: int,
     **extra: Any,
 ) -> httpx.Response:
     return await client.post(

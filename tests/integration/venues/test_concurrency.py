@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,12 +31,16 @@ from cadence.venues.models import Reservation, ReservationTable, TableOccupancy
 from tests.conftest import _truncate_all
 from tests.integration.conftest import PASSWORD, Person, make_org, signup
 from tests.integration.venues.floor import build_floor, reserve
-from tests.live import live_server
+from tests.live import free_port
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 # overlapping requests: each pair of neighbouring times shares table time
-STARTS = ["2026-06-05T18:00:00+01:00", "2026-06-05T18:30:00+01:00",
-          "2026-06-05T19:00:00+01:00", "2026-06-05T20:15:00+01:00"]
+STARTS = [
+    "2026-06-05T18:00:00+01:00",
+    "2026-06-05T18:30:00+01:00",
+    "2026-06-05T19:00:00+01:00",
+    "2026-06-05T20:15:00+01:00",
+]
 
 
 @pytest.fixture
@@ -41,8 +51,12 @@ def clock() -> FrozenClock:
 async def assert_no_double_booking(session: AsyncSession) -> int:
     rows = (
         await session.execute(
-            select(ReservationTable.table_id, Reservation.starts_at, Reservation.ends_at,
-                   Reservation.id)
+            select(
+                ReservationTable.table_id,
+                Reservation.starts_at,
+                Reservation.ends_at,
+                Reservation.id,
+            )
             .join(Reservation, Reservation.id == ReservationTable.reservation_id)
             .where(Reservation.status.in_(("pending", "confirmed", "seated")))
         )
@@ -50,8 +64,10 @@ async def assert_no_double_booking(session: AsyncSession) -> int:
     for a, b in itertools.combinations(rows, 2):
         if a.table_id == b.table_id:
             # slot + 15 min turnover: the next may start when the turnover ends
-            assert (a.ends_at + timedelta(minutes=15) <= b.starts_at
-                    or b.ends_at + timedelta(minutes=15) <= a.starts_at), (a, b)
+            assert (
+                a.ends_at + timedelta(minutes=15) <= b.starts_at
+                or b.ends_at + timedelta(minutes=15) <= a.starts_at
+            ), (a, b)
     held = (await session.scalars(select(TableOccupancy.reservation_id).distinct())).all()
     assert set(held) == {r.id for r in rows}
     return len({r.id for r in rows})
@@ -78,6 +94,63 @@ async def test_concurrent_guests_never_share_a_table(
         assert await assert_no_double_booking(session) == codes.count(201)
 
 
+@contextmanager
+def _servers(tmp: Path, url: str, count: int) -> Iterator[list[str]]:
+    """`count` uvicorn processes on one database, started side by side (slow machines: 120 s)."""
+    procs: list[tuple[subprocess.Popen[bytes], str]] = []
+    with ExitStack() as stack:
+        for i in range(count):
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            env = {
+                **os.environ,
+                "CADENCE_DATABASE_URL": url,
+                "CADENCE_ENV": "test",
+                "CADENCE_BASE_URL": base,
+                "CADENCE_LOG_LEVEL": "WARNING",
+            }
+            log = stack.enter_context((tmp / f"server{i}.log").open("wb"))
+            proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "cadence.app:create_app",
+                    "--factory",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--no-access-log",
+                ],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            procs.append((proc, base))
+        try:
+            deadline = time.monotonic() + 120
+            for proc, base in procs:
+                while True:
+                    try:
+                        if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                            break
+                    except httpx.HTTPError:
+                        pass
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"server {base} did not start")
+                    time.sleep(0.2)
+            yield [base for _, base in procs]
+        finally:
+            for proc, _ in procs:
+                proc.terminate()
+            for proc, _ in procs:
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+
+
 def _next_friday_19(zone: ZoneInfo) -> str:
     today = datetime.now(zone).date() + timedelta(days=3)
     while today.weekday() != 4:
@@ -89,12 +162,7 @@ def test_two_server_processes_on_postgresql_never_double_book(
     postgres_database: str, tmp_path: Path
 ) -> None:
     asyncio.run(_truncate_all(postgres_database))
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    with (
-        live_server(tmp_path / "a", database_url=postgres_database) as one,
-        live_server(tmp_path / "b", database_url=postgres_database) as two,
-    ):
+    with _servers(tmp_path, postgres_database, 2) as (one, two):
         start = _next_friday_19(ZoneInfo("Europe/London"))
 
         async def prepare() -> tuple[str, list[Person]]:
@@ -110,9 +178,11 @@ def test_two_server_processes_on_postgresql_never_double_book(
         def hit(i: int) -> int:
             base = (one, two)[i % 2]
             with httpx.Client(base_url=base, timeout=60) as c:
-                r = c.post(f"/api/v1/venues/{venue_id}/reservations",
-                           json={"starts_at": start, "party_size": 2 + (i % 3)},
-                           headers=guests[i % len(guests)].auth)
+                r = c.post(
+                    f"/api/v1/venues/{venue_id}/reservations",
+                    json={"starts_at": start, "party_size": 2 + (i % 3)},
+                    headers=guests[i % len(guests)].auth,
+                )
             assert r.status_code in (201, 409), r.text
             return r.status_code
 

@@ -40,8 +40,15 @@ def tables_of(floor: Floor, body: dict) -> set[str]:  # type: ignore[type-arg]
 
 async def test_smallest_fitting_table_then_combination(client: httpx.AsyncClient) -> None:
     _, floor, guest = await setup(client)
-    first = await reserve(client, guest, floor, FRI_19, 2, occasion="Birthday",
-                          guest_note="One of us is allergic to nuts")
+    first = await reserve(
+        client,
+        guest,
+        floor,
+        FRI_19,
+        2,
+        occasion="Birthday",
+        guest_note="One of us is allergic to nuts",
+    )
     assert first.status_code == 201, first.text
     body = first.json()
     assert body["status"] == "confirmed"
@@ -50,8 +57,9 @@ async def test_smallest_fitting_table_then_combination(client: httpx.AsyncClient
     assert body["guest_note"] == "One of us is allergic to nuts"
     assert "staff_note" not in body
     # two more couples take the other two-tops, then a four takes the free four-top
-    seen = [tables_of(floor, (await reserve(client, guest, floor, FRI_19, 2)).json())
-            for _ in range(2)]
+    seen = [
+        tables_of(floor, (await reserve(client, guest, floor, FRI_19, 2)).json()) for _ in range(2)
+    ]
     assert seen == [{"T2"}, {"T3"}]
     four = (await reserve(client, guest, floor, FRI_19, 4, area_id=floor.areas["Main room"])).json()
     assert tables_of(floor, four) == {"T4"}
@@ -75,14 +83,14 @@ async def test_combines_adjacent_tables_for_a_party_no_single_table_fits(
     owner, floor, guest = await setup(client)
     base = f"/api/v1/orgs/{floor.org}/venue"
     for name in ("T4", "T6", "P1"):
-        r = await client.patch(f"{base}/tables/{floor.tables[name]}", json={"active": False},
-                               headers=owner.auth)
+        r = await client.patch(
+            f"{base}/tables/{floor.tables[name]}", json={"active": False}, headers=owner.auth
+        )
         assert r.status_code == 200
     r = await reserve(client, guest, floor, FRI_19, 4)
     assert r.status_code == 201, r.text
     assert tables_of(floor, r.json()) == {"T2", "T3"}
-    floor_view = await client.get(f"{base}/floor", params={"day": "2026-06-05"},
-                                  headers=owner.auth)
+    floor_view = await client.get(f"{base}/floor", params={"day": "2026-06-05"}, headers=owner.auth)
     assert floor_view.status_code == 200
     held = {t["table"]["name"]: len(t["reservations"]) for t in floor_view.json()["tables"]}
     assert held["T2"] == 1 and held["T3"] == 1 and held["T1"] == 0
@@ -103,17 +111,25 @@ async def test_rules_closed_days_lead_time_party_size(client: httpx.AsyncClient)
     huge = await reserve(client, guest, floor, FRI_19, 13)
     assert huge.status_code == 422
     # a dated closure wins over the weekly hours
-    r = await client.post(f"/api/v1/orgs/{floor.org}/venue/exceptions",
-                          json={"day": "2026-06-06", "closed": True, "note": "Private party"},
-                          headers=owner.auth)
+    r = await client.post(
+        f"/api/v1/orgs/{floor.org}/venue/exceptions",
+        json={"day": "2026-06-06", "closed": True, "note": "Private party"},
+        headers=owner.auth,
+    )
     assert r.status_code == 201, r.text
     closed = await reserve(client, guest, floor, "2026-06-06T19:00:00+01:00", 2)
     assert closed.status_code == 409
-    times = await client.get(f"/api/v1/venues/{floor.venue['id']}/times",
-                             params={"day": "2026-06-06", "party_size": 2}, headers=guest.auth)
+    times = await client.get(
+        f"/api/v1/venues/{floor.venue['id']}/times",
+        params={"day": "2026-06-06", "party_size": 2},
+        headers=guest.auth,
+    )
     assert times.status_code == 200 and times.json()["times"] == []
-    times = await client.get(f"/api/v1/venues/{floor.venue['id']}/times",
-                             params={"day": "2026-06-05", "party_size": 2}, headers=guest.auth)
+    times = await client.get(
+        f"/api/v1/venues/{floor.venue['id']}/times",
+        params={"day": "2026-06-05", "party_size": 2},
+        headers=guest.auth,
+    )
     starts = [t["starts_at"] for t in times.json()["times"]]
     assert starts[0] == "2026-06-05T16:00:00Z" and starts[-1] == "2026-06-05T23:00:00Z"
 
@@ -127,20 +143,24 @@ async def test_lifecycle_pending_deposit_seat_complete_no_show_cancel(
     base = f"/api/v1/orgs/{floor.org}/venue/reservations"
     big = (await reserve(client, guest, floor, FRI_19, 6)).json()
     assert big["status"] == "pending" and tables_of(floor, big) == {"T6"}
-    r = await client.post(f"{base}/{big['id']}/status", json={"status": "confirmed"},
-                          headers=staff.auth)
+    r = await client.post(
+        f"{base}/{big['id']}/status", json={"status": "confirmed"}, headers=staff.auth
+    )
     assert r.status_code == 200 and r.json()["status"] == "confirmed"
-    r = await client.post(f"{base}/{big['id']}/status", json={"status": "completed"},
-                          headers=staff.auth)
+    r = await client.post(
+        f"{base}/{big['id']}/status", json={"status": "completed"}, headers=staff.auth
+    )
     assert r.status_code == 409  # not seated yet
     for step in ("seated", "completed"):
-        r = await client.post(f"{base}/{big['id']}/status", json={"status": step},
-                              headers=staff.auth)
+        r = await client.post(
+            f"{base}/{big['id']}/status", json={"status": step}, headers=staff.auth
+        )
         assert r.status_code == 200 and r.json()["status"] == step
     # a no-show frees the table for someone else
     couple = (await reserve(client, guest, floor, FRI_19, 2)).json()
-    r = await client.post(f"{base}/{couple['id']}/status", json={"status": "no_show"},
-                          headers=staff.auth)
+    r = await client.post(
+        f"{base}/{couple['id']}/status", json={"status": "no_show"}, headers=staff.auth
+    )
     assert r.status_code == 200
     again = (await reserve(client, guest, floor, FRI_19, 2)).json()
     assert tables_of(floor, again) == tables_of(floor, couple)
@@ -152,18 +172,26 @@ async def test_lifecycle_pending_deposit_seat_complete_no_show_cancel(
     assert r.status_code == 409
     walk_in = await client.post(
         base,
-        json={"starts_at": "2026-06-05T21:00:00+01:00", "party_size": 8, "guest_name": "Bob",
-              "table_ids": [floor.tables["T6"], floor.tables["P1"]], "source": "walk_in",
-              "staff_note": "regular, VIP"},
+        json={
+            "starts_at": "2026-06-05T21:00:00+01:00",
+            "party_size": 8,
+            "guest_name": "Bob",
+            "table_ids": [floor.tables["T6"], floor.tables["P1"]],
+            "source": "walk_in",
+            "staff_note": "regular, VIP",
+        },
         headers=staff.auth,
     )
     assert walk_in.status_code == 201, walk_in.text
     w = walk_in.json()
     assert w["status"] == "seated" and w["staff_note"] == "regular, VIP"
-    assert w["deposit"] == {"amount_cents": 8000, "currency": "EUR", "status": "due",
-                            "provider": "manual"}
-    r = await client.patch(f"{base}/{w['id']}", json={"deposit_status": "paid"},
-                           headers=staff.auth)
+    assert w["deposit"] == {
+        "amount_cents": 8000,
+        "currency": "EUR",
+        "status": "due",
+        "provider": "manual",
+    }
+    r = await client.patch(f"{base}/{w['id']}", json={"deposit_status": "paid"}, headers=staff.auth)
     assert r.status_code == 200 and r.json()["deposit"]["status"] == "paid"
     mine = await client.get("/api/v1/me/reservations", headers=guest.auth)
     assert mine.status_code == 200 and len(mine.json()["items"]) == 3
@@ -186,9 +214,13 @@ async def test_event_night_carries_a_deposit_and_shows_on_the_floor(
     owner, floor, guest = await setup(client)
     night = await client.post(
         f"/api/v1/orgs/{floor.org}/venue/event-nights",
-        json={"name": "Jazz Friday", "starts_at": "2026-06-05T20:00:00+01:00",
-              "ends_at": "2026-06-06T01:00:00+01:00", "capacity": 80,
-              "deposit_cents_per_person": 500},
+        json={
+            "name": "Jazz Friday",
+            "starts_at": "2026-06-05T20:00:00+01:00",
+            "ends_at": "2026-06-06T01:00:00+01:00",
+            "capacity": 80,
+            "deposit_cents_per_person": 500,
+        },
         headers=owner.auth,
     )
     assert night.status_code == 201, night.text
@@ -196,11 +228,13 @@ async def test_event_night_carries_a_deposit_and_shows_on_the_floor(
     assert event.status_code == 200 and event.json()["capacity"] == 80
     r = (await reserve(client, guest, floor, FRI_19, 2)).json()
     assert r["deposit"]["amount_cents"] == 1000 and r["event_night_id"] == night.json()["id"]
-    view = await client.get(f"/api/v1/orgs/{floor.org}/venue/floor",
-                            params={"day": "2026-06-05"}, headers=owner.auth)
+    view = await client.get(
+        f"/api/v1/orgs/{floor.org}/venue/floor", params={"day": "2026-06-05"}, headers=owner.auth
+    )
     assert [n["name"] for n in view.json()["event_nights"]] == ["Jazz Friday"]
-    assert view.json()["opens"] == [{"starts_at": "2026-06-05T16:00:00Z",
-                                     "ends_at": "2026-06-06T01:00:00Z"}]
+    assert view.json()["opens"] == [
+        {"starts_at": "2026-06-05T16:00:00Z", "ends_at": "2026-06-06T01:00:00Z"}
+    ]
 
 
 async def test_roles_and_other_tenants(client: httpx.AsyncClient) -> None:
@@ -220,8 +254,11 @@ async def test_roles_and_other_tenants(client: httpx.AsyncClient) -> None:
     r = await client.post(f"/api/v1/reservations/{res['id']}/cancel", headers=stranger.auth)
     assert r.status_code == 404
     # an unpublished venue is private to its organisation
-    r = await client.put(base, json={**{k: floor.venue[k] for k in ("name", "timezone")},
-                                     "published": False}, headers=owner.auth)
+    r = await client.put(
+        base,
+        json={**{k: floor.venue[k] for k in ("name", "timezone")}, "published": False},
+        headers=owner.auth,
+    )
     assert r.status_code == 200
     r = await client.get(f"/api/v1/venues/{floor.venue['id']}", headers=stranger.auth)
     assert r.status_code == 404
@@ -231,8 +268,11 @@ async def test_roles_and_other_tenants(client: httpx.AsyncClient) -> None:
 async def test_guest_moves_reservation_and_gets_a_new_table(client: httpx.AsyncClient) -> None:
     _, floor, guest = await setup(client)
     res = (await reserve(client, guest, floor, FRI_19, 2)).json()
-    r = await client.patch(f"/api/v1/reservations/{res['id']}",
-                           json={"party_size": 5, "guest_note": "pram"}, headers=guest.auth)
+    r = await client.patch(
+        f"/api/v1/reservations/{res['id']}",
+        json={"party_size": 5, "guest_note": "pram"},
+        headers=guest.auth,
+    )
     assert r.status_code == 200, r.text
     assert tables_of(floor, r.json()) == {"T6"} and r.json()["guest_note"] == "pram"
     # the old table is free again
