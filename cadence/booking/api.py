@@ -18,6 +18,7 @@ from cadence.booking.rules import check_customer_cancel
 from cadence.booking.tickets import public_key_pem
 from cadence.context import Ctx
 from cadence.events import service as events
+from cadence.events.deps import ReadableEvent
 from cadence.events.schemas import (
     BookingIn,
     BookingOut,
@@ -74,9 +75,8 @@ async def present_entry(ctx: Ctx, entry: WaitlistEntry) -> WaitlistOut:
 
 
 @router.post("/events/{event_id}/bookings", status_code=201, response_model=BookingOut)
-async def book(event_id: str, body: BookingIn, ctx: CtxDep, user: CurrentUser) -> BookingOut:
+async def book(event: ReadableEvent, body: BookingIn, ctx: CtxDep, user: CurrentUser) -> BookingOut:
     """Free bookings are confirmed at once; paid ones are held until paid (see `checkout`)."""
-    event = await events.readable(ctx, event_id=event_id, user=user)
     await holds.sweep(ctx, event_id=event.id)
     booking, issued = await service.book(
         ctx,
@@ -160,9 +160,8 @@ async def ticket_qr(booking_id: str, ticket_id: str, ctx: CtxDep, user: CurrentU
 
 @router.post("/events/{event_id}/waitlist", status_code=201, response_model=WaitlistOut)
 async def join_waitlist(
-    event_id: str, body: QuantityIn, ctx: CtxDep, user: CurrentUser
+    event: ReadableEvent, body: QuantityIn, ctx: CtxDep, user: CurrentUser
 ) -> WaitlistOut:
-    event = await events.readable(ctx, event_id=event_id, user=user)
     await waitlist.expire_offers(ctx, event_id=event.id)
     entry, _ = await waitlist.join(ctx, event=event, user=user, quantity=body.quantity)
     return await present_entry(ctx, entry)

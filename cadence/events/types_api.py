@@ -11,6 +11,7 @@ from cadence.booking import rules as booking_rules
 from cadence.booking import ticket_types
 from cadence.booking.models import CapacityPool
 from cadence.events import service
+from cadence.events.deps import ManagedEvent
 from cadence.events.schemas import (
     BookingRulesIn,
     BookingRulesOut,
@@ -44,9 +45,8 @@ def present_type(pool: CapacityPool, *, now: datetime) -> TicketTypeOut:
 
 @router.post("/events/{event_id}/ticket-types", status_code=201, response_model=TicketTypeOut)
 async def create_ticket_type(
-    event_id: str, body: TicketTypeCreate, ctx: CtxDep, user: CurrentUser
+    event: ManagedEvent, body: TicketTypeCreate, ctx: CtxDep
 ) -> TicketTypeOut:
-    event = await service.managed(ctx, event_id=event_id, user=user)
     pool = await ticket_types.create_type(
         ctx,
         event=event,
@@ -72,9 +72,8 @@ async def list_ticket_types(event_id: str, ctx: CtxDep, user: CurrentUser) -> Pa
 
 @router.patch("/events/{event_id}/ticket-types/{type_id}", response_model=TicketTypeOut)
 async def update_ticket_type(
-    event_id: str, type_id: TypeId, body: TicketTypeUpdate, ctx: CtxDep, user: CurrentUser
+    event: ManagedEvent, type_id: TypeId, body: TicketTypeUpdate, ctx: CtxDep
 ) -> TicketTypeOut:
-    event = await service.managed(ctx, event_id=event_id, user=user)
     pool = await ticket_types.type_of(ctx, event=event, type_id=type_id)
     changes = body.model_dump(exclude_unset=True)
     for required in ("name", "price_cents", "currency", "quota"):
@@ -97,8 +96,7 @@ async def get_booking_rules(event_id: str, ctx: CtxDep, user: CurrentUser) -> Bo
 
 @router.put("/events/{event_id}/booking-rules", response_model=BookingRulesOut)
 async def set_booking_rules(
-    event_id: str, body: BookingRulesIn, ctx: CtxDep, user: CurrentUser
+    event: ManagedEvent, body: BookingRulesIn, ctx: CtxDep
 ) -> BookingRulesOut:
-    event = await service.managed(ctx, event_id=event_id, user=user)
     rules = await booking_rules.set_rules(ctx, event=event, changes=body.model_dump())
     return _rules_out(event.id, rules)

@@ -47,7 +47,18 @@ async def _private_venue(
 
 # Routes whose path parameter is a secret the caller brings, not another tenant's id:
 # they answer 404 for unknown secrets and follow their own documented rules otherwise.
-SECRET_PARAM_ROUTES = {"/api/v1/invitations/{token}/accept"}
+SECRET_PARAM_ROUTES = {
+    "/api/v1/invitations/{token}/accept",
+    "/api/v1/calendar-feeds/{token}.ics",
+}
+# Ids of things that only exist under an `{org_id}` of the same route: the organisation
+# check answers first, so any well-formed id exercises it.
+UNDER_ORG_ONLY = {"job_id": "0" * 32, "webhook_id": "0" * 32}
+MINIMAL_ICS = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\n"
+    "UID:x@t\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20270101T100000Z\r\n"
+    "DTEND:20270101T110000Z\r\nSUMMARY:Busy\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
 
 
 async def test_other_tenants_ids_answer_404_on_every_route(
@@ -84,6 +95,13 @@ async def test_other_tenants_ids_answer_404_on_every_route(
         headers=owner.auth,
     )
     venue = await _private_venue(client, org_a, owner.auth)
+    await client.post(f"/api/v1/orgs/{org_a}/notifications/test", headers=owner.auth)
+    notes = await client.get("/api/v1/notifications", headers=owner.auth)
+    notification_id = notes.json()["items"][0]["id"]
+    imported = await client.post(
+        "/api/v1/me/calendar-imports", json={"ics": MINIMAL_ICS}, headers=member.auth
+    )
+    assert imported.status_code == 201, imported.text
     samples = {
         **venue,
         "org_id": org_a,
@@ -95,6 +113,9 @@ async def test_other_tenants_ids_answer_404_on_every_route(
         "ticket_id": booking.json()["tickets"][0]["id"],
         "entry_id": entry.json()["id"],
         "type_id": ticket_type.json()["id"],
+        "notification_id": notification_id,
+        "import_id": imported.json()["id"],
+        **UNDER_ORG_ONLY,
     }
 
     outsider = await signup(client, "owner-b@example.com")

@@ -21,6 +21,7 @@ from itertools import combinations
 from ortools.sat.python import cp_model
 
 from cadence.solve.itc2021.cpsat import Model
+from cadence.solve.itc2021.evaluator import evaluate
 from cadence.solve.itc2021.model import Constraint, Game, Instance
 
 _sum = cp_model.LinearExpr.sum
@@ -227,7 +228,41 @@ def construct(
         solver.parameters.random_seed = seed + attempt
         code = solver.solve(sub)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return full.games(solver), hap
+            games = full.games(solver)
+            return _better_pattern(inst, patterns, full, games, hap, deadline, seed, workers)
         patterns.forbid(hap)
         attempt += 1
     return None
+
+
+def _better_pattern(
+    inst: Instance,
+    patterns: PatternModel,
+    full: Model,
+    games: list[Game],
+    hap: HAP,
+    deadline: float,
+    seed: int,
+    workers: int,
+) -> tuple[list[Game], HAP]:
+    """Re-optimise the pattern for the soft pattern rules (breaks, fairness, home stands),
+    starting from a pattern known to work; keep the result only if opponents still fit and
+    the whole schedule is cheaper."""
+    left = deadline - time.perf_counter()
+    if not patterns.penalties or left < 4.0:
+        return games, hap
+    better = patterns.solve(min(left / 3, 15.0), seed, workers, hint=hap)
+    if better is None or better == hap:
+        return games, hap
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, min(deadline - time.perf_counter(), 20.0))
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    code = solver.solve(fix_pattern(full, better))
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return games, hap
+    candidate = full.games(solver)
+    old, new = evaluate(inst, games), evaluate(inst, candidate)
+    if new.hard == 0 and new.objective < old.objective:
+        return candidate, better
+    return games, hap

@@ -105,3 +105,35 @@ def test_cli_prints_summary_last(tmp_path: Path) -> None:
     inst = read_instance(DATA / "tiny4.xml")
     check = evaluate(inst, parse_solution(out.read_text()))
     assert last == f"hard={check.hard} objective={check.objective}"
+
+
+def test_pattern_model_respects_pattern_rules() -> None:
+    from cadence.solve.itc2021.hap import PatternModel
+
+    inst = read_instance(DATA / "tiny4.xml")
+    hap = PatternModel(inst).solve(5, seed=1, workers=1)
+    assert hap is not None
+    n, ns = inst.n_teams, inst.n_slots
+    assert all(sum(hap[t][s] for t in range(n)) == n // 2 for s in range(ns))
+    assert all(sum(row) == n - 1 for row in hap)
+    # The hard BR1 rule of tiny4 (team 1, at most one break) holds on the pattern itself.
+    br1 = next(c for c in inst.constraints if c.kind == "BR1" and c.hard)
+    for t in br1.teams:
+        brk = sum(1 for s in br1.slots if s > 0 and hap[t][s] == hap[t][s - 1])
+        assert brk <= br1.intp
+
+
+def test_pattern_first_construction_is_feasible_on_early_2() -> None:
+    import time
+
+    from cadence.solve.itc2021.hap import construct
+
+    if not (SHARED / "ITC2021_Early_2.xml").exists():
+        pytest.skip("shared ITC2021 instances not available")
+    inst = read_instance(SHARED / "ITC2021_Early_2.xml")
+    built = construct(inst, deadline=time.perf_counter() + 40, seed=1)
+    assert built is not None
+    games, hap = built
+    assert evaluate(inst, games).hard == 0
+    for h, a, s in games:  # the schedule follows its pattern
+        assert hap[h][s] == 1 and hap[a][s] == 0

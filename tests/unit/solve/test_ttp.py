@@ -114,3 +114,21 @@ def test_cli_without_out_prints_json_then_distance(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     lines = res.stdout.strip().splitlines()
     assert json.loads(lines[-2])["distance"] == int(lines[-1])
+
+
+def test_two_workers_are_reproducible_and_no_worse_than_one() -> None:
+    inst = parse_matrix(NL4)
+    one = solve_ttp(inst, time_limit=30, seed=3, max_iterations=2000, workers=1)
+    two = solve_ttp(inst, time_limit=30, seed=3, max_iterations=2000, workers=2)
+    again = solve_ttp(inst, time_limit=30, seed=3, max_iterations=2000, workers=2)
+    assert two.distance <= one.distance
+    assert two.rounds == again.rounds
+    assert evaluate(inst, two.rounds).distance == two.distance
+
+
+def test_process_age_is_known_on_linux() -> None:
+    from cadence.solve.cli import _budget, _process_age
+
+    age = _process_age()
+    assert 0.0 <= age < 24 * 3600
+    assert _budget(5.0, 0.0) >= 0.1  # never zero, even when start-up ate the limit
