@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 
+from cadence.accounts.models import Membership
 from cadence.calendar import caldav, feeds, imports
 from cadence.calendar import service as events
 from cadence.calendar.convert import occurrences_of, overrides_of
@@ -40,6 +41,16 @@ from cadence.http.schemas import PROBLEM_RESPONSES, Limit
 router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES, tags=["calendar"])
 ICS = "text/calendar; charset=utf-8"
 EventId = Annotated[str, Path(max_length=64)]
+
+
+async def _visible_event(
+    event_id: EventId, ctx: CtxDep, user: CurrentUser
+) -> tuple[Event, Membership | None]:
+    """Load the event (or 404) before the body is validated, so an outsider learns nothing."""
+    return await events.get_event(ctx, event_id=event_id, user_id=user.id)
+
+
+VisibleEvent = Annotated[tuple[Event, Membership | None], Depends(_visible_event)]
 
 
 def _ics(body: bytes, filename: str) -> Response:
@@ -234,10 +245,10 @@ async def get_event(event_id: EventId, ctx: CtxDep, user: CurrentUser) -> EventO
 
 @router.patch("/calendar-events/{event_id}", response_model=EventOut)
 async def update_event(
-    event_id: EventId, body: EventUpdate, ctx: CtxDep, user: CurrentUser
+    loaded: VisibleEvent, body: EventUpdate, ctx: CtxDep, user: CurrentUser
 ) -> EventOut:
     """Change an event (send the `version` you read; a stale one answers 409)."""
-    event, membership = await events.get_event(ctx, event_id=event_id, user_id=user.id)
+    event, membership = loaded
     events.ensure_can_edit(event, membership, user.id)
     changes = body.model_dump(exclude={"version"}, exclude_unset=True)
     for required in ("name", "starts_at", "ends_at", "timezone"):
@@ -249,19 +260,19 @@ async def update_event(
 
 @router.post("/calendar-events/{event_id}/cancel", response_model=EventOut)
 async def cancel_event(
-    event_id: EventId, body: CancelIn, ctx: CtxDep, user: CurrentUser
+    loaded: VisibleEvent, body: CancelIn, ctx: CtxDep, user: CurrentUser
 ) -> EventOut:
-    event, membership = await events.get_event(ctx, event_id=event_id, user_id=user.id)
+    event, membership = loaded
     events.ensure_can_edit(event, membership, user.id)
     return await _event_out(ctx, await events.cancel_event(ctx, event, version=body.version))
 
 
 @router.put("/calendar-events/{event_id}/overrides", response_model=EventOut)
 async def set_override(
-    event_id: EventId, body: OverrideIn, ctx: CtxDep, user: CurrentUser
+    loaded: VisibleEvent, body: OverrideIn, ctx: CtxDep, user: CurrentUser
 ) -> EventOut:
     """Move, rename or cancel one occurrence of a series (named by its original start)."""
-    event, membership = await events.get_event(ctx, event_id=event_id, user_id=user.id)
+    event, membership = loaded
     events.ensure_can_edit(event, membership, user.id)
     await events.set_override(
         ctx,
@@ -277,9 +288,9 @@ async def set_override(
 
 @router.post("/calendar-events/{event_id}/attendees", status_code=201, response_model=EventOut)
 async def add_attendee(
-    event_id: EventId, body: AttendeeIn, ctx: CtxDep, user: CurrentUser
+    loaded: VisibleEvent, body: AttendeeIn, ctx: CtxDep, user: CurrentUser
 ) -> EventOut:
-    event, membership = await events.get_event(ctx, event_id=event_id, user_id=user.id)
+    event, membership = loaded
     events.ensure_can_edit(event, membership, user.id)
     await events.add_attendee(ctx, event, user_id=body.user_id, required=body.required)
     return await _event_out(ctx, event, await events.conflicts_for(ctx, event))
@@ -297,9 +308,9 @@ async def remove_attendee(
 
 
 @router.post("/calendar-events/{event_id}/rsvp", response_model=AttendeeOut)
-async def rsvp(event_id: EventId, body: RsvpIn, ctx: CtxDep, user: CurrentUser) -> AttendeeOut:
+async def rsvp(loaded: VisibleEvent, body: RsvpIn, ctx: CtxDep, user: CurrentUser) -> AttendeeOut:
     """The caller's answer to an invitation (members may also answer uninvited)."""
-    event, _ = await events.get_event(ctx, event_id=event_id, user_id=user.id)
+    event, _ = loaded
     row = await events.rsvp(ctx, event, user_id=user.id, answer=body.rsvp)
     return AttendeeOut(user_id=row.user_id, rsvp=row.rsvp, required=row.required)
 
