@@ -17,6 +17,7 @@ from cadence.booking.ticket_types import Line
 from cadence.calendar.models import Event, EventAttendee
 from cadence.context import Ctx
 from cadence.errors import Conflict, InvalidInput, NotFound, SoldOut
+from cadence.notify.reminders import reschedule_reminders
 
 TICKET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the door
 
@@ -156,6 +157,7 @@ async def attend(ctx: Ctx, *, event_id: str, user_id: str) -> None:
     else:
         attendee.rsvp = "accepted"
     await ctx.session.flush()
+    await reschedule_reminders(ctx, event_id)
 
 
 async def stop_attending_if_unbooked(ctx: Ctx, *, event_id: str, user_id: str) -> None:
@@ -172,6 +174,7 @@ async def stop_attending_if_unbooked(ctx: Ctx, *, event_id: str, user_id: str) -
         if attendee is not None:
             await ctx.session.delete(attendee)
             await ctx.session.flush()
+            await reschedule_reminders(ctx, event_id)
 
 
 async def confirm(ctx: Ctx, booking: Booking) -> list[Ticket]:

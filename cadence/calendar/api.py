@@ -185,8 +185,13 @@ async def my_calendar(
 @router.post("/me/calendar-imports", status_code=201, response_model=ImportOut, tags=["me"])
 async def create_import(body: ImportIn, ctx: CtxDep, user: CurrentUser) -> ImportOut:
     """Import an external calendar (`ics` text or a `url`) as the caller's busy time."""
+    # Fetch and expand with no transaction open (on SQLite it would hold the write lock).
+    await imports.release(ctx)
+    prepared = await imports.load(
+        ctx.settings, ctx.now(), ics=body.ics, url=body.url, timezone=user.timezone
+    )
     row = await imports.create_import(
-        ctx, user_id=user.id, timezone=user.timezone, ics=body.ics, url=body.url, name=body.name
+        ctx, user_id=user.id, prepared=prepared, url=body.url, name=body.name
     )
     return _import_out(row)
 
@@ -200,8 +205,20 @@ async def list_imports(ctx: CtxDep, user: CurrentUser) -> ImportPage:
 
 @router.post("/me/calendar-imports/{import_id}/refresh", response_model=ImportOut, tags=["me"])
 async def refresh_import(import_id: EventId, ctx: CtxDep, user: CurrentUser) -> ImportOut:
-    row = await imports.refresh_import(
-        ctx, user_id=user.id, import_id=import_id, timezone=user.timezone
+    """Fetch a URL import again and replace its busy time."""
+    row = await imports.get_import(ctx, user_id=user.id, import_id=import_id)
+    if row.url is None:
+        raise InvalidInput("Only imports from a URL can be refreshed.", field="url")
+    await imports.release(ctx)
+    prepared = await imports.load(
+        ctx.settings, ctx.now(), ics=None, url=row.url, timezone=user.timezone
+    )
+    row = await imports.store_refresh(
+        ctx,
+        user_id=user.id,
+        import_id=import_id,
+        prepared=prepared,
+        action="calendar_import.refresh",
     )
     return _import_out(row)
 

@@ -8,25 +8,25 @@ from __future__ import annotations
 
 from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
 from cadence.accounts.models import User
 from cadence.calendar.convert import occurrences_of, overrides_of
-from cadence.calendar.models import CalendarImport, Event, EventAttendee
+from cadence.calendar.materialise import expand
+from cadence.calendar.models import CalendarImport, CalendarImportBusy, Event, EventAttendee
 from cadence.context import Ctx
 from cadence.time.findtime import Busy
-from cadence.time.ical import InvalidCalendarError, import_busy
 
 NOT_ATTENDING = ("declined",)
-# Expanding an imported calendar (parse + recurrence expansion) is the slow part of busy
-# time; the result only depends on the stored text and the window, so it is kept per
+# Windows an import's materialised horizon does not cover are expanded from its text; the
+# result only depends on the stored text, the window and the zone, so it is kept per
 # process, keyed by the import's id and refresh time (a refresh or delete changes the key).
 _EXPANDED: OrderedDict[tuple[str, datetime, datetime, datetime, str], tuple[Busy, ...]] = (
     OrderedDict()
 )
-_EXPANDED_MAX = 2048
+_EXPANDED_MAX = 256
 
 
 async def attended_events(
@@ -73,37 +73,86 @@ async def event_busy(
     return out
 
 
+async def _expanded(
+    ctx: Ctx, import_id: str, refreshed_at: datetime, zone: str, start: datetime, end: datetime
+) -> tuple[Busy, ...]:
+    key = (import_id, refreshed_at, start, end, zone)
+    busy = _EXPANDED.get(key)
+    if busy is not None:
+        _EXPANDED.move_to_end(key)
+        return busy
+    text = await ctx.session.scalar(
+        select(CalendarImport.ics).where(CalendarImport.id == import_id)
+    )
+    busy = await expand(text or "", zone, start, end)
+    _EXPANDED[key] = busy
+    if len(_EXPANDED) > _EXPANDED_MAX:
+        _EXPANDED.popitem(last=False)
+    return busy
+
+
 async def import_busy_of(
     ctx: Ctx, user_ids: Sequence[str], window_start: datetime, window_end: datetime
 ) -> dict[str, list[Busy]]:
+    """Imported busy time: one indexed range query over the materialised occurrences.
+
+    An import whose horizon does not cover the window, or that was materialised in another
+    zone than the person's current one, is expanded from its text instead (same answer).
+    """
+    ids = list(user_ids)
     rows = await ctx.session.execute(
         select(
             CalendarImport.user_id,
             CalendarImport.id,
             CalendarImport.refreshed_at,
-            CalendarImport.ics,
+            CalendarImport.busy_from,
+            CalendarImport.busy_until,
+            CalendarImport.busy_timezone,
+            CalendarImport.busy_longest_minutes,
             User.timezone,
         )
         .join(User, User.id == CalendarImport.user_id)
-        .where(CalendarImport.user_id.in_(list(user_ids)))
+        .where(CalendarImport.user_id.in_(ids))
     )
     out: dict[str, list[Busy]] = defaultdict(list)
-    for user_id, import_id, refreshed_at, ics, zone in rows:
-        key = (import_id, refreshed_at, window_start, window_end, zone)
-        busy = _EXPANDED.get(key)
-        if busy is None:
-            try:
-                busy = import_busy(
-                    ics, window_start=window_start, window_end=window_end, timezone=zone
-                ).busy
-            except InvalidCalendarError:
-                busy = ()  # validated when stored; a library upgrade must not break find-a-time
-            _EXPANDED[key] = busy
-            if len(_EXPANDED) > _EXPANDED_MAX:
-                _EXPANDED.popitem(last=False)
-        else:
-            _EXPANDED.move_to_end(key)
+    stale: list[str] = []
+    longest = 0
+    for user_id, import_id, refreshed_at, b_from, b_until, b_zone, b_longest, zone in rows:
+        covered = (
+            b_from is not None
+            and b_until is not None
+            and b_from <= window_start
+            and window_end <= b_until
+            and b_zone == zone
+        )
+        if covered:
+            longest = max(longest, b_longest)
+            continue
+        stale.append(import_id)
+        busy = await _expanded(ctx, import_id, refreshed_at, zone, window_start, window_end)
         out[user_id].extend(busy)
+    first, last = int(window_start.timestamp() // 60), -int(-window_end.timestamp() // 60)
+    query = select(
+        CalendarImportBusy.user_id,
+        CalendarImportBusy.start_minute,
+        CalendarImportBusy.end_minute,
+        CalendarImportBusy.title,
+        CalendarImportBusy.source,
+    ).where(
+        CalendarImportBusy.user_id.in_(ids),
+        CalendarImportBusy.start_minute >= first - longest,
+        CalendarImportBusy.start_minute < last,
+        CalendarImportBusy.end_minute > first,
+    )
+    if stale:
+        query = query.where(CalendarImportBusy.import_id.not_in(stale))
+    instants: dict[int, datetime] = {}
+    for user_id, start, end, title, source in await ctx.session.execute(query):
+        if start not in instants:
+            instants[start] = datetime.fromtimestamp(start * 60, UTC)
+        if end not in instants:
+            instants[end] = datetime.fromtimestamp(end * 60, UTC)
+        out[user_id].append(Busy(instants[start], instants[end], title, source))
     return out
 
 

@@ -1,13 +1,17 @@
 """Imports of external calendars (pasted text or a URL) as the importer's busy time.
 
-The text is validated and counted when imported (`events`: every VEVENT, overrides,
-transparent and cancelled ones included, as the contract says) and stored; busy time is
-expanded from it for each window asked about (`cadence.calendar.busy`).
+The text is validated, counted (`events`: every VEVENT, overrides, transparent and
+cancelled ones included, as the contract says) and expanded over the materialisation
+horizon *before* anything is written (`prepare`), and a URL is fetched before that
+(`fetch`): the API handler ends the transaction its authentication opened first
+(`release`), so no database lock is held while talking to the network or expanding
+recurrences; the write that follows is one short transaction (`cadence.calendar.materialise`).
 
-Fetching a URL happens before anything is written, with a timeout and a size cap. In
-production, addresses that are not public (loopback, private, link-local) are refused so
-the server cannot be made to read its own network; other environments allow them so tests
-and self-hosters on a LAN can import from local servers.
+Fetching has a timeout and a size cap and follows no redirects. The host is resolved once,
+every address it resolves to must be public (loopback is also allowed in the test and
+development environments, so tests and local servers work) and the connection goes to the
+checked address (with the original Host header and TLS server name), so a DNS answer that
+changes between check and connect cannot reach the server's own network.
 """
 
 from __future__ import annotations
@@ -15,56 +19,95 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from datetime import timedelta
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from sqlalchemy import select
 
 from cadence.audit import service as audit
+from cadence.calendar.materialise import horizon, materialise
 from cadence.calendar.models import CalendarImport
 from cadence.context import Ctx
 from cadence.errors import InvalidInput, NotFound
+from cadence.settings import Settings
+from cadence.time.findtime import Busy
 from cadence.time.ical import InvalidCalendarError, import_busy
 
 MAX_BYTES = 5 * 1024 * 1024
 FETCH_TIMEOUT = 15.0
+LOOPBACK_ENVS = ("test", "development")
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
-def count_events(text: str, *, timezone: str, ctx: Ctx) -> int:
-    """Validate the text as a calendar and count its VEVENTs (422 if unreadable)."""
-    now = ctx.now()
+@dataclass(frozen=True)
+class Prepared:
+    """A calendar text read and expanded, ready to be stored."""
+
+    text: str
+    events: int
+    busy: tuple[Busy, ...]
+    timezone: str
+
+
+async def release(ctx: Ctx) -> None:
+    """End the request's transaction so far (authentication reads) before slow work."""
+    await ctx.session.commit()
+
+
+async def prepare(now: datetime, text: str, *, timezone: str) -> Prepared:
+    """Validate and count the text and expand it over the horizon (422 if unreadable)."""
+    start, end = horizon(now)
     try:
-        return import_busy(
-            text, window_start=now, window_end=now + timedelta(days=1), timezone=timezone
-        ).events
+        result = await asyncio.to_thread(
+            import_busy, text, window_start=start, window_end=end, timezone=timezone
+        )
     except InvalidCalendarError as exc:
         raise InvalidInput(f"Not a readable iCalendar text: {exc}", field="ics") from None
+    return Prepared(text, result.events, result.busy, timezone)
 
 
-async def _check_public(host: str) -> None:
+def allowed_address(address: Address, settings: Settings) -> bool:
+    if address.is_global:
+        return True
+    return address.is_loopback and settings.env in LOOPBACK_ENVS
+
+
+async def _resolve(host: str, port: int, settings: Settings) -> Address:
     try:
-        infos = await asyncio.to_thread(socket.getaddrinfo, host, None)
+        infos = await asyncio.to_thread(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
     except OSError:
         raise InvalidInput(f"Cannot resolve {host!r}.", field="url") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise InvalidInput("The URL must point to a public address.", field="url")
+    addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
+    if not addresses or not all(allowed_address(a, settings) for a in addresses):
+        raise InvalidInput("The URL must point to a public address.", field="url")
+    return addresses[0]
 
 
-async def fetch(ctx: Ctx, url: str) -> str:
+async def fetch(settings: Settings, url: str) -> str:
+    """The text at an http(s)/webcal URL on a public address (422 otherwise)."""
     if url.startswith("webcal://"):
         url = "https://" + url[len("webcal://") :]
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidInput("Use an http(s) or webcal URL.", field="url")
-    if ctx.settings.env == "production":
-        await _check_public(parts.hostname)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise InvalidInput("The URL has an invalid port.", field="url") from None
+    address = await _resolve(parts.hostname, port, settings)
+    literal = f"[{address}]" if address.version == 6 else str(address)
+    pinned = urlunsplit((parts.scheme, f"{literal}:{port}", parts.path or "/", parts.query, ""))
+    host_header = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
+    headers = {"Accept": "text/calendar", "Host": host_header}
     try:
         async with (
             httpx.AsyncClient(timeout=FETCH_TIMEOUT, follow_redirects=False) as client,
-            client.stream("GET", url, headers={"Accept": "text/calendar"}) as response,
+            client.stream(
+                "GET", pinned, headers=headers, extensions={"sni_hostname": parts.hostname}
+            ) as response,
         ):
             if response.status_code != 200:
                 raise InvalidInput(f"The URL answered HTTP {response.status_code}.", field="url")
@@ -80,61 +123,62 @@ async def fetch(ctx: Ctx, url: str) -> str:
     return b"".join(chunks).decode("utf-8", errors="replace")
 
 
+async def load(
+    settings: Settings, now: datetime, *, ics: str | None, url: str | None, timezone: str
+) -> Prepared:
+    """Read the text (or fetch the URL) and prepare it; touches no table."""
+    if (ics is None) == (url is None):
+        raise InvalidInput("Send exactly one of `ics` and `url`.", field="ics")
+    text = ics if ics is not None else await fetch(settings, url or "")
+    return await prepare(now, text, timezone=timezone)
+
+
 async def create_import(
     ctx: Ctx,
     *,
     user_id: str,
-    timezone: str,
-    ics: str | None,
+    prepared: Prepared,
     url: str | None,
     name: str | None = None,
 ) -> CalendarImport:
-    if (ics is None) == (url is None):
-        raise InvalidInput("Send exactly one of `ics` and `url`.", field="ics")
-    text = ics if ics is not None else await fetch(ctx, url or "")
-    events = count_events(text, timezone=timezone, ctx=ctx)
     row = CalendarImport(
         user_id=user_id,
         name=name,
         url=url,
-        ics=text,
-        events=events,
+        ics=prepared.text,
+        events=prepared.events,
         created_at=ctx.now(),
         refreshed_at=ctx.now(),
     )
     ctx.session.add(row)
-    await ctx.session.flush()
+    await materialise(ctx, row, prepared.timezone, prepared.busy)
     await audit.record(
         ctx,
         action="calendar_import.create",
         target_type="calendar_import",
         target_id=row.id,
-        after={"url": url, "events": events, "name": name},
+        after={"url": url, "events": prepared.events, "name": name},
     )
     return row
 
 
 async def get_import(ctx: Ctx, *, user_id: str, import_id: str) -> CalendarImport:
-    row = await ctx.session.get(CalendarImport, import_id)
+    row = await ctx.session.get(CalendarImport, import_id, populate_existing=True)
     if row is None or row.user_id != user_id:
         raise NotFound("No such calendar import.")
     return row
 
 
-async def refresh_import(
-    ctx: Ctx, *, user_id: str, import_id: str, timezone: str
+async def store_refresh(
+    ctx: Ctx, *, user_id: str, import_id: str, prepared: Prepared, action: str
 ) -> CalendarImport:
-    """Fetch a URL import again and replace its text."""
+    """Replace an import's text and materialised busy time (the import must still exist)."""
     row = await get_import(ctx, user_id=user_id, import_id=import_id)
-    if row.url is None:
-        raise InvalidInput("Only imports from a URL can be refreshed.", field="url")
-    text = await fetch(ctx, row.url)
-    row.events = count_events(text, timezone=timezone, ctx=ctx)
-    row.ics, row.refreshed_at = text, ctx.now()
-    await ctx.session.flush()
+    row.events, row.ics, row.refreshed_at = prepared.events, prepared.text, ctx.now()
+    await materialise(ctx, row, prepared.timezone, prepared.busy)
     await audit.record(
         ctx,
-        action="calendar_import.refresh",
+        action=action,
         target_type="calendar_import",
         target_id=row.id,
         after={"events": row.events},

@@ -92,8 +92,11 @@ class CalendarFeed(Base):
 class CalendarImport(Base):
     """An external calendar (pasted text or a URL) whose occurrences are the owner's busy time.
 
-    The text is kept and expanded for each window asked about, so recurring events without
-    an end stay busy however far ahead someone looks.
+    The text is kept; its occurrences over a bounded horizon (`busy_from`..`busy_until`, read
+    in `busy_timezone`) are materialised in `calendar_import_busy` when it is imported or
+    refreshed, and a periodic job moves the horizon forward. A window outside the horizon
+    (or a person whose zone changed since) is expanded from the text, so recurring events
+    without an end stay busy however far ahead someone looks.
     """
 
     __tablename__ = "calendar_imports"
@@ -106,3 +109,28 @@ class CalendarImport(Base):
     events: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    busy_from: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    busy_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    busy_timezone: Mapped[str | None] = mapped_column(String(64), default=None)
+    busy_longest_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class CalendarImportBusy(Base):
+    """One materialised busy occurrence of an import (transparent and cancelled ones left out).
+
+    Times are whole minutes since the Unix epoch (UTC), rounded outwards like the core's
+    `Busy`: reading 20,000 integers is several times faster than parsing as many datetimes.
+    """
+
+    __tablename__ = "calendar_import_busy"
+    __table_args__ = (Index("ix_calendar_import_busy_user_start", "user_id", "start_minute"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    import_id: Mapped[str] = mapped_column(
+        ForeignKey("calendar_imports.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    start_minute: Mapped[int] = mapped_column(Integer)
+    end_minute: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(Text, default=None)
+    source: Mapped[str | None] = mapped_column(Text, default=None)

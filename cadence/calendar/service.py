@@ -25,6 +25,7 @@ from cadence.calendar.models import Event, EventAttendee, EventOverride
 from cadence.context import Ctx
 from cadence.db import new_id
 from cadence.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
+from cadence.notify.reminders import reschedule_reminders
 from cadence.time.conflicts import find_conflicts
 from cadence.time.recurrence import expand
 from cadence.time.zones import get_zone
@@ -211,6 +212,7 @@ async def create_event(
         target_id=event.id,
         after=_snapshot(event),
     )
+    await reschedule_reminders(ctx, event.id)
     return event
 
 
@@ -251,6 +253,7 @@ async def update_event(ctx: Ctx, event: Event, *, version: int, changes: dict[st
         before=before,
         after=_snapshot(event),
     )
+    await reschedule_reminders(ctx, event.id)
     return event
 
 
@@ -268,6 +271,7 @@ async def cancel_event(ctx: Ctx, event: Event, *, version: int | None) -> Event:
             target_type="event",
             target_id=event.id,
         )
+    await reschedule_reminders(ctx, event.id)
     return event
 
 
@@ -316,6 +320,7 @@ async def set_override(
         target_id=event.id,
         after={"recurrence_id": _iso(recurrence_id), "cancelled": cancelled},
     )
+    await reschedule_reminders(ctx, event.id)
     return row
 
 
@@ -342,6 +347,7 @@ async def add_attendee(ctx: Ctx, event: Event, *, user_id: str, required: bool) 
         target_id=event.id,
         after={"user_id": user_id},
     )
+    await reschedule_reminders(ctx, event.id)
     return row
 
 
@@ -363,6 +369,7 @@ async def remove_attendee(ctx: Ctx, event: Event, *, user_id: str) -> None:
         target_id=event.id,
         before={"user_id": user_id},
     )
+    await reschedule_reminders(ctx, event.id)
 
 
 async def rsvp(ctx: Ctx, event: Event, *, user_id: str, answer: str) -> EventAttendee:
@@ -389,6 +396,7 @@ async def rsvp(ctx: Ctx, event: Event, *, user_id: str, answer: str) -> EventAtt
         target_id=event.id,
         after={"user_id": user_id, "rsvp": answer},
     )
+    await reschedule_reminders(ctx, event.id)
     return row
 
 

@@ -20,6 +20,7 @@ from cadence.calendar.models import Event
 from cadence.context import Ctx
 from cadence.db import new_id
 from cadence.errors import InvalidInput, NotFound, StaleEdit
+from cadence.notify.reminders import reschedule_reminders
 from cadence.pagination import Page, paginate
 
 MAX_CAPACITY = 1_000_000
@@ -95,6 +96,7 @@ async def create(
         target_id=event.id,
         after={"name": name, "capacity": capacity, "published": not draft},
     )
+    await reschedule_reminders(ctx, event.id)
     return event
 
 
@@ -178,6 +180,7 @@ async def update_event(
         before=before,
         after={k: _plain(v) for k, v in changes.items()},
     )
+    await reschedule_reminders(ctx, event.id)
     return event
 
 
@@ -227,6 +230,7 @@ async def cancel_event(ctx: Ctx, *, event: Event) -> Event:
         target_id=event.id,
         after={"bookings_cancelled": len(live), "waitlist_told": len(waiting)},
     )
+    await reschedule_reminders(ctx, event.id)
     return event
 
 

@@ -49,11 +49,21 @@ _bearer = HTTPBearer(auto_error=False, description="An access token from /api/v1
 
 async def current_login(
     ctx: CtxDep,
+    state: StateDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> tuple[User, AuthSession]:
+    """Check the bearer token in a short read of its own, then hand the rows to the request.
+
+    The request's own transaction (a write lock on SQLite) starts only when the handler
+    first touches the database, so a handler that calls the network first holds no lock.
+    """
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Send an access token as 'Authorization: Bearer <token>'.")
-    user, login = await sessions.user_for_access_token(ctx, credentials.credentials)
+    async with state.read_sessions() as auth_session:
+        auth_ctx = Ctx(session=auth_session, settings=state.settings, clock=state.clock)
+        user, login = await sessions.user_for_access_token(auth_ctx, credentials.credentials)
+    user = await ctx.session.merge(user, load=False)
+    login = await ctx.session.merge(login, load=False)
     ctx.actor_id = user.id
     return user, login
 

@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 
-from cadence.http.deps import AdminDep, CtxDep, CurrentUser
+from cadence.context import unit_of_work
+from cadence.http.deps import AdminDep, CtxDep, CurrentUser, StateDep
 from cadence.http.schemas import PROBLEM_RESPONSES, Limit, Page
-from cadence.notify import service, webhooks
+from cadence.notify import push, service, timing, webhooks
 from cadence.notify.models import PushSubscription
 from cadence.notify.schemas import (
     DeliveryAttemptOut,
@@ -20,6 +21,9 @@ from cadence.notify.schemas import (
     PreferenceOut,
     PushSubscriptionIn,
     PushSubscriptionOut,
+    TimingIn,
+    TimingOut,
+    VapidPublicKey,
     WebhookCreate,
     WebhookCreated,
     WebhookOut,
@@ -160,3 +164,43 @@ async def subscribe_push(
     row.user_id, row.p256dh, row.auth = user.id, body.p256dh, body.auth
     await ctx.session.flush()
     return PushSubscriptionOut.model_validate(row)
+
+
+@router.get("/push/vapid-public-key", response_model=VapidPublicKey)
+async def vapid_public_key(ctx: CtxDep, state: StateDep) -> VapidPublicKey:
+    """The deployment's VAPID public key: the browser's `applicationServerKey`."""
+    key = await push.vapid_key(ctx)
+    if key is None:  # made at start; this covers a start that could not write
+        async with unit_of_work(state.sessions, state.settings, state.clock) as write:
+            key = await push.ensure_vapid_key(write)
+    return VapidPublicKey(public_key=key.public_key)
+
+
+@router.get("/notifications/timing", response_model=TimingOut)
+async def my_timing(ctx: CtxDep, user: CurrentUser) -> TimingOut:
+    """Reminder offsets (minutes before an event), quiet hours and digest window."""
+    row = await timing.settings_of(ctx, user.id)
+    return TimingOut(
+        reminder_minutes=timing.reminder_minutes(row),
+        quiet_start=row.quiet_start if row else None,
+        quiet_end=row.quiet_end if row else None,
+        digest_minutes=row.digest_minutes if row else None,
+    )
+
+
+@router.put("/notifications/timing", response_model=TimingOut)
+async def set_timing(ctx: CtxDep, user: CurrentUser, body: TimingIn) -> TimingOut:
+    row = await timing.update_settings(
+        ctx,
+        user_id=user.id,
+        reminder_minutes=body.reminder_minutes,
+        quiet_start=body.quiet_start,
+        quiet_end=body.quiet_end,
+        digest_minutes=body.digest_minutes,
+    )
+    return TimingOut(
+        reminder_minutes=timing.reminder_minutes(row),
+        quiet_start=row.quiet_start,
+        quiet_end=row.quiet_end,
+        digest_minutes=row.digest_minutes,
+    )

@@ -112,3 +112,9 @@ async def deliver_webhook(run: JobRun) -> None:
         )
     if not ok:
         raise webhooks.DeliveryFailed(error or f"HTTP {code}")
+
+
+# Registered here so that `load_all()` (which imports `cadence.notify.jobs`) finds them.
+from cadence.notify import digest, push, reminders  # noqa: E402
+
+__all__ = ["deliver_webhook", "digest", "push", "reminders", "send_email"]

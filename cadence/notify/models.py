@@ -148,3 +148,50 @@ class PushSubscription(Base):
     p256dh: Mapped[str] = mapped_column(String(200))
     auth: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class NotificationSettings(Base):
+    """One person's timing preferences: reminder offsets, quiet hours, digest window.
+
+    Absent row: reminders 24 h and 2 h before, no quiet hours, no digest.
+    """
+
+    __tablename__ = "notification_settings"
+
+    id: Mapped[str] = id_column()
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    reminder_minutes: Mapped[list[int]] = mapped_column(JSON)  # before the start; [] = none
+    quiet_start: Mapped[str | None] = mapped_column(String(5), default=None)  # "22:00", local
+    quiet_end: Mapped[str | None] = mapped_column(String(5), default=None)  # "07:00", local
+    digest_minutes: Mapped[int | None] = mapped_column(Integer, default=None)  # None: at once
+
+
+class DigestItem(Base):
+    """One change waiting for the person's next digest email (`sent_at` once included)."""
+
+    __tablename__ = "digest_items"
+    __table_args__ = (Index("ix_digest_items_user_sent", "user_id", "sent_at"),)
+
+    id: Mapped[str] = id_column()
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    org_id: Mapped[str | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), default=None
+    )
+    kind: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str | None] = mapped_column(String(500), default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class VapidKey(Base):
+    """The deployment's one VAPID key pair for Web Push (`name` is always "default")."""
+
+    __tablename__ = "vapid_keys"
+
+    id: Mapped[str] = id_column()
+    name: Mapped[str] = mapped_column(String(32), unique=True)
+    private_pem: Mapped[str] = mapped_column(Text)
+    public_key: Mapped[str] = mapped_column(String(100))  # base64url, uncompressed P-256 point
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

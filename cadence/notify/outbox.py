@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -47,6 +48,7 @@ async def queue_email(
     org_id: str | None = None,
     html: str | None = None,
     attachments: Sequence[Attachment] = (),
+    send_at: datetime | None = None,
 ) -> OutboxEmail:
     email = OutboxEmail(
         id=new_id(),
@@ -72,7 +74,14 @@ async def queue_email(
         )
     await ctx.session.flush()
     if ctx.settings.smtp_url:
-        await enqueue(ctx, SEND_JOB, {"email_id": email.id}, key=f"email:{email.id}", org_id=org_id)
+        await enqueue(
+            ctx,
+            SEND_JOB,
+            {"email_id": email.id},
+            run_at=send_at,  # later than now: held back until the person's quiet hours end
+            key=f"email:{email.id}",
+            org_id=org_id,
+        )
     log.info(
         "email queued",
         extra={"to": to, "subject": subject, "kind": kind, "body": text, "email_id": email.id},

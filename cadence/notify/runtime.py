@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from cadence.context import unit_of_work
 from cadence.http.state import AppState
 from cadence.jobs.worker import Worker
+from cadence.notify.push import ensure_vapid_key
 from cadence.realtime.hub import running_hub
 
 
@@ -19,8 +22,21 @@ def worker_wanted(state: AppState) -> bool:
     return state.settings.is_sqlite if chosen is None else chosen
 
 
+log = logging.getLogger("cadence.notify")
+
+
+async def first_start(state: AppState) -> None:
+    """Make the deployment's VAPID key pair if it has none yet (Web Push)."""
+    try:
+        async with unit_of_work(state.sessions, state.settings, state.clock) as ctx:
+            await ensure_vapid_key(ctx)
+    except Exception:  # the push endpoints make it on first use instead
+        log.exception("could not make the VAPID key pair at start")
+
+
 @asynccontextmanager
 async def background(state: AppState) -> AsyncIterator[None]:
+    await first_start(state)
     async with running_hub(state.settings, state.engine):
         if not worker_wanted(state):
             yield

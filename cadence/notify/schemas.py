@@ -9,7 +9,7 @@ from pydantic import Field, HttpUrl
 
 from cadence.http.schemas import Input, Output
 
-Channel = Literal["inapp", "email", "push"]
+Channel = Literal["inapp", "email", "push", "digest"]  # digest off: emails at once
 Kind = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_.*-]+$")]
 
 
@@ -87,3 +87,26 @@ class PushSubscriptionOut(Output):
     id: str
     endpoint: str
     created_at: datetime
+
+
+ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
+class TimingIn(Input):
+    reminder_minutes: list[Annotated[int, Field(ge=1, le=40320)]] = Field(
+        default=[1440, 120], max_length=10
+    )
+    quiet_start: ClockTime | None = None
+    quiet_end: ClockTime | None = None
+    digest_minutes: Annotated[int, Field(ge=5, le=10080)] | None = None
+
+
+class TimingOut(Output):
+    reminder_minutes: list[int]
+    quiet_start: str | None
+    quiet_end: str | None
+    digest_minutes: int | None
+
+
+class VapidPublicKey(Output):
+    public_key: str

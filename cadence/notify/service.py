@@ -7,10 +7,14 @@ preferences, writes the in-app row (idempotent by `key`), pushes it live as a pe
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select, update
 
+from cadence.accounts.models import User
 from cadence.context import Ctx
 from cadence.errors import NotFound
+from cadence.notify import digest, push, timing
 from cadence.notify.models import Notification, NotificationPreference
 from cadence.notify.outbox import queue_email
 from cadence.pagination import Page, paginate
@@ -75,10 +79,15 @@ async def notify(
     key: str | None = None,
     email_to: str | None = None,
     always_inapp: bool = False,
+    not_after: datetime | None = None,
+    urgent: bool = False,
 ) -> Notification | None:
     """Tell one person something on the channels they want. Returns the in-app row, if any.
 
     With `key`, a second call with the same key does nothing (safe in retried jobs).
+    Email and Web Push wait for the end of the person's quiet hours (unless `urgent`, or
+    unless that would be after `not_after`); with a digest window, emails of non-urgent
+    kinds are batched into one digest email.
     """
     if key is not None:
         existing = (
@@ -108,9 +117,40 @@ async def notify(
                 user_id=user_id,
                 data={"notification_id": row.id, "kind": kind, "title": title},
             )
-    if email_to and await wants(ctx, user_id=user_id, kind=kind, channel="email"):
-        text = f"{body}\n\n{url}" if url else body
-        await queue_email(ctx, to=email_to, subject=title, text=text, kind=kind, org_id=org_id)
+    want_email = bool(email_to) and await wants(ctx, user_id=user_id, kind=kind, channel="email")
+    want_push = await wants(ctx, user_id=user_id, kind=kind, channel="push")
+    if not (want_email or want_push):
+        return row
+    settings = await timing.settings_of(ctx, user_id)
+    person = await ctx.session.get(User, user_id)
+    zone = person.timezone if person is not None else "UTC"
+    later = None if urgent else timing.deliver_at(settings, zone, ctx.now(), not_after=not_after)
+    if want_email and email_to:
+        batch = (
+            not urgent
+            and not_after is None
+            and settings is not None
+            and settings.digest_minutes is not None
+            and await wants(ctx, user_id=user_id, kind=kind, channel="digest")
+        )
+        if batch and settings is not None:
+            await digest.add(
+                ctx, settings, zone=zone, kind=kind, title=title, body=body, url=url, org_id=org_id
+            )
+        else:
+            text = f"{body}\n\n{url}" if url else body
+            await queue_email(
+                ctx, to=email_to, subject=title, text=text, kind=kind, org_id=org_id, send_at=later
+            )
+    if want_push:
+        await push.queue_push(
+            ctx,
+            user_id=user_id,
+            org_id=org_id,
+            data={"kind": kind, "title": title, "body": body, "url": url},
+            key=key,
+            send_at=later,
+        )
     return row
 
 

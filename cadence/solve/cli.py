@@ -14,7 +14,7 @@ import click
 
 from cadence.solve.progress import ProgressReporter
 
-_STARTUP_GRACE = 1.5
+_STARTUP_GRACE = 3.0
 """Seconds of interpreter start-up and ``cadence`` imports not charged to the time limit."""
 
 

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from cadence.web import account_pages, auth_pages, event_pages, org_pages, organiser_pages
+from cadence.web import (
+    account_pages,
+    auth_pages,
+    event_pages,
+    org_pages,
+    organiser_pages,
+    outbox_pages,
+)
 
 router = APIRouter(include_in_schema=False)
 router.include_router(auth_pages.router)
@@ -16,3 +23,4 @@ router.include_router(org_pages.router)
 router.include_router(account_pages.router)
 router.include_router(event_pages.router)
 router.include_router(organiser_pages.router)
+router.include_router(outbox_pages.router)

@@ -10,6 +10,8 @@ plays (venue availability CA1, home stands CA3 against everyone, breaks BR1/BR2,
 2. fix that pattern in the full model, where it removes about three quarters of the games
    from each slot, and let CP-SAT pick the opponents under the remaining rules (CA2, GA1, SE1,
    ...). If the pattern admits no opponents, forbid it and try another.
+3. re-optimise the pattern for the soft pattern rules (breaks, fairness, home stands) from
+   the one that worked, and keep it if opponents still fit and the schedule is cheaper.
 """
 
 from __future__ import annotations

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.context import ForkContext, SpawnContext
+from multiprocessing.process import BaseProcess
 
 from cadence.solve.ttp.anneal import Annealer, Progress
 from cadence.solve.ttp.evaluator import TTPEvaluation, evaluate
@@ -35,22 +37,69 @@ _HELPER_SEED = 1_000_003
 
 
 def _anneal(
-    instance: TTPInstance, seed: int, seconds: float, max_iterations: int | None
+    instance: TTPInstance, seed: int, deadline: float, max_iterations: int | None
 ) -> tuple[Rounds | None, int | None, int]:
-    """One annealing run (also the body of the helper process)."""
+    """One annealing run until ``deadline`` (a ``time.perf_counter()`` value; the clock is
+    system-wide on Linux, so the helper process can share it)."""
     annealer = Annealer(instance, seed)
-    rounds, distance = annealer.run(time.perf_counter() + seconds, max_iterations)
+    rounds, distance = annealer.run(deadline, max_iterations)
     return rounds, distance, annealer.stats.iterations
 
 
-def _helper_pool() -> ProcessPoolExecutor | None:
-    """One helper process (fork where available: no re-import, starts in milliseconds)."""
-    methods = multiprocessing.get_all_start_methods()
-    method = "fork" if "fork" in methods else "spawn"
+def _helper_main(
+    conn: Connection,
+    instance: TTPInstance,
+    seed: int,
+    deadline: float,
+    max_iterations: int | None,
+) -> None:
     try:
-        return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context(method))
+        conn.send(_anneal(instance, seed, deadline, max_iterations))
+    finally:
+        conn.close()
+
+
+def _start_helper(
+    instance: TTPInstance, seed: int, deadline: float, max_iterations: int | None
+) -> tuple[BaseProcess, Connection] | None:
+    """A second annealing run in a helper process (fork where available: no re-import)."""
+    methods = multiprocessing.get_all_start_methods()
+    ctx: ForkContext | SpawnContext = (
+        multiprocessing.get_context("fork")
+        if "fork" in methods
+        else multiprocessing.get_context("spawn")
+    )
+    try:
+        receiver, sender = ctx.Pipe(duplex=False)
+        proc = ctx.Process(
+            target=_helper_main,
+            args=(sender, instance, seed, deadline, max_iterations),
+            daemon=True,
+        )
+        proc.start()
     except (OSError, ValueError):  # no process support here: run on one core
         return None
+    sender.close()
+    return proc, receiver
+
+
+def _collect(
+    helper: tuple[BaseProcess, Connection], wait: float
+) -> tuple[Rounds | None, int | None, int]:
+    """The helper's result if it arrives within ``wait`` seconds; the helper is always ended."""
+    proc, receiver = helper
+    result: tuple[Rounds | None, int | None, int] = (None, None, 0)
+    try:
+        if receiver.poll(max(0.0, wait)):
+            result = receiver.recv()
+    except (EOFError, OSError):  # the helper died: this run stands alone
+        pass
+    finally:
+        receiver.close()
+        if proc.is_alive():
+            proc.terminate()
+        proc.join(1.0)
+    return result
 
 
 def solve_ttp(
@@ -75,24 +124,17 @@ def solve_ttp(
     start = time.perf_counter()
     # Keep a little headroom for the final evaluation and the caller's output.
     deadline = start + max(0.05, time_limit * 0.97 - 0.05)
-    pool = _helper_pool() if workers > 1 and time_limit >= 1.0 else None
     helper = None
-    if pool is not None:
-        seconds = deadline - time.perf_counter()
-        helper = pool.submit(_anneal, instance, seed + _HELPER_SEED, seconds, max_iterations)
+    if workers > 1 and time_limit >= 1.0:
+        helper = _start_helper(instance, seed + _HELPER_SEED, deadline, max_iterations)
     annealer = Annealer(instance, seed)
     rounds, distance = annealer.run(deadline, max_iterations, on_progress)
     iterations = annealer.stats.iterations
-    if pool is not None and helper is not None:
-        try:
-            wait = max(1.0, deadline - time.perf_counter() + 1.0)
-            if max_iterations is not None:
-                wait = max(wait, time_limit)
-            h_rounds, h_distance, h_iterations = helper.result(timeout=wait)
-        except Exception:  # the helper is a bonus: this run stands alone without it
-            h_rounds, h_distance, h_iterations = None, None, 0
-        finally:
-            pool.shutdown(wait=False, cancel_futures=True)
+    if helper is not None:
+        # With an iteration cap the helper may lag (it is reproducible only if awaited).
+        grace = time_limit if max_iterations is not None else 0.5
+        wait = max(0.0, deadline - time.perf_counter()) + grace
+        h_rounds, h_distance, h_iterations = _collect(helper, wait)
         iterations += h_iterations
         better = distance is None or (h_distance is not None and h_distance < distance)
         if h_rounds is not None and h_distance is not None and better:
