@@ -23,20 +23,39 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(tmp: Path, *, database_url: str | None = None,
-                extra_env: dict[str, str] | None = None) -> Iterator[str]:
+def live_server(
+    tmp: Path, *, database_url: str | None = None, extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
     """Migrate a database, start uvicorn on it, yield the base URL, stop it afterwards."""
     url = database_url or f"sqlite+aiosqlite:///{tmp / 'live.db'}"
     upgrade(url)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "CADENCE_DATABASE_URL": url, "CADENCE_ENV": "test",
-           "CADENCE_BASE_URL": base, "CADENCE_LOG_LEVEL": "WARNING", **(extra_env or {})}
+    env = {
+        **os.environ,
+        "CADENCE_DATABASE_URL": url,
+        "CADENCE_ENV": "test",
+        "CADENCE_BASE_URL": base,
+        "CADENCE_LOG_LEVEL": "WARNING",
+        **(extra_env or {}),
+    }
     log = (tmp / "server.log").open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "cadence.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "cadence.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 120  # a loaded 2-core CI machine starts slowly

@@ -115,9 +115,7 @@ async def change_role(ctx: Ctx, *, actor: Membership, user_id: str, role: Role) 
         raise PermissionDenied("Only an owner can change another owner's role.")
     demoting_owner = Role(target.role) is Role.owner and role is not Role.owner
     if demoting_owner and await _count_owners(ctx, actor.org_id) <= 1:
-        raise Conflict(
-            "An organisation needs at least one owner: make someone else owner first."
-        )
+        raise Conflict("An organisation needs at least one owner: make someone else owner first.")
     before = {"role": target.role}
     target.role = role
     await ctx.session.flush()
