@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 
 import click
-import uvicorn
 
-from cadence.jobs import cli as jobs_cli
 from cadence.settings import Settings
-from cadence.solve.cli import league
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """Imports a sub-command only when it runs, so `cadence league ttp` starts in a blink
+    instead of loading the web stack it never uses (its time limit counts from start-up)."""
+
+    lazy = {"league": "cadence.solve.cli:league", "jobs": "cadence.jobs.cli:jobs"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            module, _, attr = self.lazy[cmd_name].partition(":")
+            command: click.Command = getattr(importlib.import_module(module), attr)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup)
 def main() -> None:
     """Cadence: scheduling and booking for bands, companies, events, venues and leagues."""
 
@@ -25,6 +40,8 @@ def _migrate(settings: Settings) -> None:
 
 
 def _serve(host: str, port: int, workers: int, settings: Settings) -> None:
+    import uvicorn
+
     uvicorn.run(
         "cadence.app:create_app",
         factory=True,
@@ -85,8 +102,6 @@ def demo(host: str, port: int) -> None:
 )
 def worker(concurrency: int, poll: float) -> None:
     """Run background jobs until SIGTERM/SIGINT (the embedded SQLite mode needs none)."""
+    from cadence.jobs import cli as jobs_cli
+
     asyncio.run(jobs_cli.run_worker(Settings(), concurrency=concurrency, poll_interval=poll))
-
-
-main.add_command(league)
-main.add_command(jobs_cli.jobs)

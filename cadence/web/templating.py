@@ -8,18 +8,34 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 templates = Jinja2Templates(directory=TEMPLATE_DIR)
 
 
-def _when(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value is not None else ""
+@pass_context
+def _when(context: Context, value: datetime | None, zone: str | None = None) -> str:
+    """A readable local time with its zone abbreviation, e.g. "Fri 11 Dec 2026, 19:30 GMT".
+
+    In the zone given (an event's own), else the viewer's, else UTC.
+    """
+    if value is None:
+        return ""
+    viewer = context.get("user")
+    zone = zone or getattr(viewer, "timezone", None)
+    try:
+        local = value.astimezone(ZoneInfo(zone or "UTC"))
+    except (ZoneInfoNotFoundError, ValueError):
+        local = value.astimezone(ZoneInfo("UTC"))
+    return local.strftime("%a %-d %b %Y, %H:%M ") + (local.tzname() or "")
 
 
 templates.env.filters["when"] = _when
