@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cadence.db import Base, UTCDateTime, id_column
@@ -40,3 +40,20 @@ class AvailabilityException(Base):
     level: Mapped[str] = mapped_column(String(16))  # unavailable | available | if_need_be
     note: Mapped[str | None] = mapped_column(String(200), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OrgHolidayCalendar(Base):
+    """A named list of whole local days (in the organisation's zone) when its members are
+    unavailable for that organisation's find-a-time and standing-slot searches."""
+
+    __tablename__ = "holiday_calendars"
+    __table_args__ = (UniqueConstraint("org_id", "name", name="uq_holiday_calendars_name"),)
+
+    id: Mapped[str] = id_column()
+    org_id: Mapped[str] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    dates: Mapped[list[str]] = mapped_column(JSON, default=list)  # sorted "YYYY-MM-DD"
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -3,14 +3,17 @@
 The ranking and the semantics are the pure core's (`cadence.time.findtime`); this module
 only checks tenancy (every listed person must be a member of the organisation, else 404) and
 builds the core's `Person` values with two availability queries and three busy-time queries,
-whatever the number of people.
+whatever the number of people, plus two for the organisation's holiday calendars (applied
+to everybody asked, in the organisation's zone).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
+from cadence.availability.holidays import holidays_of
 from cadence.availability.service import availability_of
 from cadence.calendar.busy import busy_of
 from cadence.calendar.service import ensure_members
@@ -29,11 +32,25 @@ def check_window(window_start: datetime, window_end: datetime) -> None:
 
 
 async def people(
-    ctx: Ctx, user_ids: Sequence[str], window_start: datetime, window_end: datetime
+    ctx: Ctx,
+    user_ids: Sequence[str],
+    window_start: datetime,
+    window_end: datetime,
+    *,
+    org_id: str | None = None,
 ) -> list[Person]:
-    """The core's view of each person over the window: layers and busy time."""
+    """The core's view of each person over the window: layers and busy time.
+
+    With ``org_id``, that organisation's holiday calendars are layered onto everybody.
+    """
     ids = list(dict.fromkeys(user_ids))
     layers = await availability_of(ctx, ids, window_start=window_start, window_end=window_end)
+    if org_id is not None:
+        holidays = await holidays_of(
+            ctx, org_id=org_id, window_start=window_start, window_end=window_end
+        )
+        if holidays:
+            layers = {uid: replace(av, holidays=holidays) for uid, av in layers.items()}
     busy = await busy_of(ctx, ids, window_start, window_end)
     return [Person(uid, layers[uid], busy[uid]) for uid in ids]
 
@@ -54,7 +71,7 @@ async def find_time(
     listed = list(dict.fromkeys([*required, *optional]))
     await ensure_members(ctx, org_id=org_id, user_ids=listed)
     check_window(window_start, window_end)
-    asked = await people(ctx, listed, window_start, window_end)
+    asked = await people(ctx, listed, window_start, window_end, org_id=org_id)
     try:
         return find_a_time(
             asked,

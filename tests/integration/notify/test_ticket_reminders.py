@@ -16,7 +16,7 @@ from tests.integration.conftest import signup
 
 
 async def _queued(app: FastAPI) -> list[tuple[str, datetime]]:
-    state: AppState = app.state.cadence  # type: ignore[attr-defined]
+    state: AppState = app.state.cadence
     async with make_sessionmaker(state.engine)() as session:
         rows = await session.scalars(
             select(Job).where(Job.kind == "notify.reminder", Job.status == "queued")
