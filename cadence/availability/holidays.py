@@ -113,9 +113,7 @@ async def holidays_of(
     ctx: Ctx, *, org_id: str, window_start: datetime, window_end: datetime
 ) -> tuple[HolidayCalendar, ...]:
     """The organisation's calendars as core layers, keeping only dates near the window."""
-    zone = await ctx.session.scalar(
-        select(Organisation.timezone).where(Organisation.id == org_id)
-    )
+    zone = await ctx.session.scalar(select(Organisation.timezone).where(Organisation.id == org_id))
     if zone is None:
         return ()
     lo = (window_start - timedelta(days=2)).date()
