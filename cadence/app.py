@@ -14,7 +14,7 @@ from cadence.accounts.api import router as accounts_router
 from cadence.accounts.security import use_fast_hashing_for_tests
 from cadence.audit.api import router as audit_router
 from cadence.availability.api import router as availability_router
-from cadence.availability.holidays_api import router as holidays_router
+from cadence.availability.org_api import router as org_availability_router
 from cadence.availability.pages import router as availability_pages
 from cadence.booking.api import router as booking_router
 from cadence.calendar.api import router as calendar_router
@@ -86,7 +86,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(availability_router)
     app.include_router(calendar_router)
     app.include_router(findtime_router)
-    app.include_router(holidays_router)
+    app.include_router(org_availability_router)
     app.include_router(availability_pages)
     app.include_router(venues_router)
     app.include_router(web_router)

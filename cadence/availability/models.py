@@ -57,3 +57,35 @@ class OrgHolidayCalendar(Base):
     dates: Mapped[list[str]] = mapped_column(JSON, default=list)  # sorted "YYYY-MM-DD"
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OrgResource(Base):
+    """A room, venue or piece of kit of an organisation, with its weekly opening pattern
+    (same JSON shape and validation as a person's) and its own exceptions."""
+
+    __tablename__ = "org_resources"
+    __table_args__ = (UniqueConstraint("org_id", "name", name="uq_org_resources_name"),)
+
+    id: Mapped[str] = id_column()
+    org_id: Mapped[str] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    timezone: Mapped[str] = mapped_column(String(64))
+    weekly: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OrgResourceException(Base):
+    __tablename__ = "org_resource_exceptions"
+    __table_args__ = (Index("ix_org_resource_exceptions_pos", "resource_id", "position"),)
+
+    id: Mapped[str] = id_column()
+    resource_id: Mapped[str] = mapped_column(ForeignKey("org_resources.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)  # creation order; later wins
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    level: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(String(200), default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -8,7 +8,7 @@ what `PUT` stored.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -160,21 +160,26 @@ async def delete_exception(ctx: Ctx, *, user_id: str, exception_id: str) -> None
     )
 
 
-def pattern_of(row: WeeklyAvailability | None) -> WeeklyPattern | None:
-    if row is None:
-        return None
+def weekly_pattern(timezone: str, weekly: Sequence[Mapping[str, object]]) -> WeeklyPattern:
+    """The core pattern of stored ranges (as `_stored` wrote them)."""
     return WeeklyPattern(
-        row.timezone,
+        timezone,
         tuple(
             WeeklyRange(
-                int(r["weekday"]),
+                int(str(r["weekday"])),
                 parse_hhmm(str(r["start"])),
                 parse_hhmm(str(r["end"])),
                 Level(str(r["level"])),
             )
-            for r in row.weekly
+            for r in weekly
         ),
     )
+
+
+def pattern_of(row: WeeklyAvailability | None) -> WeeklyPattern | None:
+    if row is None:
+        return None
+    return weekly_pattern(row.timezone, row.weekly)
 
 
 async def availability_of(

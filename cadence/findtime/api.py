@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from fastapi import APIRouter
 
-from cadence.errors import InvalidInput
 from cadence.findtime import service, standing
 from cadence.findtime.schemas import (
     FindTimeIn,
@@ -71,21 +70,14 @@ async def standing_slot(
     """
     org = await load_org(ctx, membership)
     timezone = body.timezone or org.timezone
-    first_day = body.first_day
-    if first_day is None:
-        try:
-            today = ctx.now().astimezone(get_zone(timezone)).date()
-        except ValueError:
-            raise InvalidInput(f"Unknown timezone {timezone!r}.", field="timezone") from None
-        first_day = standing.next_monday(today)
-    ranked = await standing.standing_slots(
+    first_day, ranked = await standing.standing_slots(
         ctx,
         org_id=membership.org_id,
         required=body.required,
         optional=body.optional,
         duration=timedelta(minutes=body.duration_minutes),
         weeks=body.weeks,
-        first_day=first_day,
+        first_day=body.first_day,
         timezone=timezone,
         granularity=timedelta(minutes=body.granularity_minutes),
         earliest=body.earliest,

@@ -96,14 +96,15 @@ async def standing_slots(
     optional: Sequence[str],
     duration: timedelta,
     weeks: int,
-    first_day: date,
+    first_day: date | None,
     timezone: str,
     granularity: timedelta,
     earliest: str | None,
     latest: str | None,
     weekdays: Sequence[int] | None,
     limit: int,
-) -> list[RankedSlot]:
+) -> tuple[date, list[RankedSlot]]:
+    """Ranked slots and the first day used (default: the first Monday after today there)."""
     listed = list(dict.fromkeys([*required, *optional]))
     await ensure_members(ctx, org_id=org_id, user_ids=listed)
     if not listed:
@@ -112,6 +113,8 @@ async def standing_slots(
         zone = get_zone(timezone)
     except ValueError:
         raise InvalidInput(f"Unknown timezone {timezone!r}.", field="timezone") from None
+    if first_day is None:
+        first_day = next_monday(ctx.now().astimezone(zone).date())
     lo, hi = _local_time(earliest), _local_time(latest)
     if lo is not None and hi is not None and hi <= lo:
         raise InvalidInput("latest must be after earliest.", field="latest")
@@ -155,4 +158,4 @@ async def standing_slots(
                 reason, detail = explain[uid](occ.starts_at, occ.ends_at)
                 misses[uid].append(Miss(w + 1, day, occ.starts_at, reason, detail))
         out.append(RankedSlot(slot, worst + 1, misses))
-    return out
+    return first_day, out

@@ -53,7 +53,12 @@ SECRET_PARAM_ROUTES = {
 }
 # Ids of things that only exist under an `{org_id}` of the same route: the organisation
 # check answers first, so any well-formed id exercises it.
-UNDER_ORG_ONLY = {"job_id": "0" * 32, "webhook_id": "0" * 32, "holiday_id": "0" * 32}
+UNDER_ORG_ONLY = {
+    "job_id": "0" * 32,
+    "webhook_id": "0" * 32,
+    "holiday_id": "0" * 32,
+    "resource_id": "0" * 32,
+}
 MINIMAL_ICS = (
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\n"
     "UID:x@t\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20270101T100000Z\r\n"
