@@ -24,7 +24,7 @@ from cadence.solve.itc2021 import read_instance as read_itc
 from cadence.solve.ttp import evaluate as evaluate_ttp
 from cadence.solve.ttp import read_instance as read_ttp
 
-SHARED = Path("/work/shared/data")
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 LOCAL = Path(__file__).parent / "instances"
 CADENCE = str(Path(sys.executable).parent / "cadence")
 BEST_TTP = {

@@ -19,7 +19,8 @@ from cadence.solve.itc2021 import (
 from cadence.solve.itc2021.roundrobin import circle_double_round_robin
 
 DATA = Path(__file__).parent / "data"
-SHARED = Path("/work/shared/data/itc2021")
+# shared/ lies beside the repository (as on the development machine and in CI).
+SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "itc2021"
 
 
 def load_games(name: str) -> list[Game]:
