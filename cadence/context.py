@@ -30,6 +30,12 @@ class Ctx:
     actor_id: str | None = None
     request_id: str | None = None
     after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    # The address this request came in on, when CADENCE_BASE_URL was not set explicitly.
+    base_url: str | None = None
+
+    def public_url(self) -> str:
+        """Where people reach this deployment: CADENCE_BASE_URL, else the request's own URL."""
+        return (self.base_url or self.settings.base_url).rstrip("/")
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -208,7 +208,7 @@ async def invite(
 
 
 def invitation_link(ctx: Ctx, token: str) -> str:
-    return f"{ctx.settings.base_url}/invitations/{token}"
+    return f"{ctx.public_url()}/invitations/{token}"
 
 
 async def pending_invitations(ctx: Ctx, *, org_id: str) -> list[Invitation]:

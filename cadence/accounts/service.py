@@ -144,7 +144,7 @@ async def request_password_reset(ctx: Ctx, *, email: str) -> str | None:
             expires_at=ctx.now() + timedelta(minutes=ctx.settings.password_reset_minutes),
         )
     )
-    link = f"{ctx.settings.base_url}/reset-password/{token}"
+    link = f"{ctx.public_url()}/reset-password/{token}"
     await queue_email(
         ctx,
         to=user.email,

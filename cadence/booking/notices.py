@@ -47,7 +47,7 @@ async def announce_confirmed(ctx: Ctx, booking: Booking, issued: Sequence[Ticket
                 f"{booking.quantity} seat{'s' if booking.quantity != 1 else ''}.\n"
                 f"Starts: {event.starts_at.isoformat()}\n\n{lines}\n\n"
                 f"Show the attached QR codes at the door. Your booking: "
-                f"{ctx.settings.base_url}/bookings/{booking.id}\n"
+                f"{ctx.public_url()}/bookings/{booking.id}\n"
             ),
             attachments=ticket_attachments(event, booking, issued),
         )
@@ -168,6 +168,6 @@ async def announce_offer(ctx: Ctx, entry: WaitlistEntry) -> None:
         text=(
             f"Hello {user.name},\n\n{entry.quantity} seat(s) for {event.name} are held for "
             f"you until {entry.offer_expires_at.isoformat()}. Take them here:\n\n"
-            f"{ctx.settings.base_url}/waitlist/{entry.id}\n"
+            f"{ctx.public_url()}/waitlist/{entry.id}\n"
         ),
     )

@@ -51,7 +51,7 @@ async def feed_url(ctx: Ctx, *, user_id: str) -> str:
     """The person's live feed URL. A pure read: GET never writes, so it never contends."""
     generation = await _generation(ctx, user_id)
     token = f"{user_id}.{generation}.{_mac(ctx.settings.secret_key, user_id, generation)}"
-    return ctx.settings.base_url.rstrip("/") + FEED_PATH.format(token=token)
+    return ctx.public_url() + FEED_PATH.format(token=token)
 
 
 async def revoke_feeds(ctx: Ctx, *, user_id: str) -> None:

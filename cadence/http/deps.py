@@ -38,6 +38,8 @@ async def unit_of_work(request: Request) -> AsyncIterator[Ctx]:
     async with open_unit(
         maker, state.settings, state.clock, request_id=request_id_var.get()
     ) as ctx:
+        if "base_url" not in state.settings.model_fields_set:
+            ctx.base_url = str(request.base_url)
         yield ctx
 
 

@@ -57,9 +57,12 @@ def _same_origin(websocket: WebSocket, state: AppState) -> bool:
     origin = websocket.headers.get("origin")
     if origin is None:
         return False
-    ours = urlsplit(state.settings.base_url)
     theirs = urlsplit(origin)
-    return (theirs.scheme, theirs.netloc) == (ours.scheme, ours.netloc)
+    if "base_url" in state.settings.model_fields_set:
+        ours = urlsplit(state.settings.base_url)
+        return (theirs.scheme, theirs.netloc) == (ours.scheme, ours.netloc)
+    # No public URL configured: our own pages are the ones served on this very host.
+    return theirs.netloc == websocket.headers.get("host")
 
 
 async def _refuse(websocket: WebSocket) -> None:
