@@ -3,7 +3,8 @@
 The first request with a key claims it by inserting a `pending` row (its own short
 transaction; the unique constraint settles races), runs, and stores its response. A second
 request with the same key and body waits for the first to finish and replays its response;
-with another body it answers 422. Keys are per caller (the user of the access token).
+with another body it answers 422. Keys are per caller: the user of the access token, or
+for calls without one (registration) the client address.
 Server errors and refusals of authentication are not stored, so the client can retry.
 """
 
@@ -74,7 +75,11 @@ class IdempotencyMiddleware:
         await self._run_and_store(scope, receive, send, caller, key)
 
     def _caller(self, scope: Scope) -> str | None:
+        """The user of the access token; without one, the client address (for register)."""
         auth = header(scope, b"authorization") or ""
+        if not auth:
+            client = scope.get("client") or ("unknown", 0)
+            return f"anon:{client[0]}"[:64]
         if not auth.lower().startswith("bearer "):
             return None
         state = self._state()

@@ -101,3 +101,14 @@ async def test_idempotency_under_concurrency_and_per_caller(client: httpx.AsyncC
         "/api/v1/orgs", json=body, headers={**b.auth, "Idempotency-Key": "same"}
     )
     assert theirs.status_code == 201 and theirs.json()["id"] != results[0].json()["id"]
+
+
+async def test_idempotent_registration_without_a_token(client: httpx.AsyncClient) -> None:
+    body = {"email": "once@example.com", "password": "correct horse battery", "name": "Once"}
+    headers = {"Idempotency-Key": "register-1"}
+    first = await client.post("/api/v1/auth/register", json=body, headers=headers)
+    second = await client.post("/api/v1/auth/register", json=body, headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert first.json() == second.json()
+    plain = await client.post("/api/v1/auth/register", json=body)
+    assert plain.status_code == 409
