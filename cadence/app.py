@@ -15,12 +15,11 @@ from cadence.accounts.security import use_fast_hashing_for_tests
 from cadence.audit.api import router as audit_router
 from cadence.availability.api import router as availability_router
 from cadence.availability.org_api import router as org_availability_router
-from cadence.availability.pages import router as availability_pages
-from cadence.booking.api import router as booking_router
 from cadence.calendar.api import router as calendar_router
 from cadence.clock import Clock, SystemClock
 from cadence.db import create_engine, make_sessionmaker, read_only
 from cadence.events.api import router as events_router
+from cadence.events.booking_api import router as booking_router
 from cadence.findtime.api import router as findtime_router
 from cadence.http import problems
 from cadence.http.docs import router as docs_router
@@ -36,6 +35,7 @@ from cadence.ratelimit import RateLimiter
 from cadence.realtime.api import router as realtime_router
 from cadence.settings import Settings, get_settings
 from cadence.venues.routes import router as venues_router
+from cadence.web.availability_pages import router as availability_pages
 from cadence.web.pages import router as web_router
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"

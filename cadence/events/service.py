@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
-from cadence.accounts.models import Membership, Organisation, User
+from cadence.accounts.models import Membership, User
 from cadence.accounts.roles import Role
 from cadence.audit import service as audit
 from cadence.booking import service as booking
-from cadence.booking.keys import signing_key
 from cadence.booking.models import Booking, CapacityPool, WaitlistEntry
 from cadence.booking.notices import announce_event_cancelled, announce_event_changed
+from cadence.booking.ticketed import check_capacity as _check_capacity
+from cadence.booking.ticketed import check_times as _check_times
+from cadence.booking.ticketed import create_ticketed_event
 from cadence.calendar.models import Event
 from cadence.context import Ctx
-from cadence.db import new_id
-from cadence.errors import InvalidInput, NotFound, StaleEdit
+from cadence.errors import NotFound, StaleEdit
 from cadence.notify.reminders import reschedule_reminders
 from cadence.pagination import Page, paginate
 
-MAX_CAPACITY = 1_000_000
+# Creating a ticketed event is the booking engine's job (venues sell event nights too).
+create = create_ticketed_event
 
 
 @dataclass(frozen=True)
@@ -35,69 +36,6 @@ class EventFilters:
     starts_until: datetime | None = None
     free: bool | None = None
     available_only: bool = False
-
-
-def _check_times(starts_at: datetime, ends_at: datetime) -> None:
-    if ends_at <= starts_at:
-        raise InvalidInput("An event must end after it starts.", field="ends_at")
-
-
-def _check_capacity(capacity: int) -> None:
-    if not 0 <= capacity <= MAX_CAPACITY:
-        raise InvalidInput(f"Capacity must be between 0 and {MAX_CAPACITY}.", field="capacity")
-
-
-async def create(
-    ctx: Ctx,
-    *,
-    org: Organisation,
-    by: User,
-    name: str,
-    starts_at: datetime,
-    ends_at: datetime,
-    capacity: int,
-    description: str | None = None,
-    category: str | None = None,
-    venue: str | None = None,
-    draft: bool = False,
-    timezone: str | None = None,
-) -> Event:
-    _check_times(starts_at, ends_at)
-    _check_capacity(capacity)
-    if timezone is not None and timezone not in zoneinfo.available_timezones():
-        raise InvalidInput(f"Unknown timezone {timezone!r}.", field="timezone")
-    host = ctx.settings.base_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
-    now = ctx.now()
-    event = Event(
-        org_id=org.id,
-        uid=f"{new_id()}@{host or 'cadence'}",
-        name=name,
-        description=description,
-        category=category,
-        venue=venue,
-        kind="ticketed",
-        starts_at=starts_at,
-        ends_at=ends_at,
-        timezone=timezone or org.timezone,
-        published=not draft,
-        created_by=by.id,
-        created_at=now,
-        updated_at=now,
-    )
-    ctx.session.add(event)
-    await ctx.session.flush()
-    await booking.create_seat_pool(ctx, event=event, capacity=capacity)
-    await signing_key(ctx, org.id)  # so door scanners can fetch the key before the first sale
-    await audit.record(
-        ctx,
-        org_id=org.id,
-        action="event.create",
-        target_type="event",
-        target_id=event.id,
-        after={"name": name, "capacity": capacity, "published": not draft},
-    )
-    await reschedule_reminders(ctx, event.id)
-    return event
 
 
 async def _role_in(ctx: Ctx, org_id: str, user_id: str) -> Role | None:

@@ -1,4 +1,4 @@
-"""Event nights: ticketed events of the venue's organisation, created through cadence.events.
+"""Event nights: ticketed events of the venue's organisation (the booking engine's).
 
 Tickets, payment and check-in are the events flow's; the venue only remembers which of its
 nights are event nights (for the floor view) and the deposit per person that table
@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from cadence.accounts.models import Organisation, User
 from cadence.audit import service as audit
+from cadence.booking.ticketed import create_ticketed_event
 from cadence.calendar.models import Event
 from cadence.context import Ctx
-from cadence.events import service as events
 from cadence.venues.models import Venue, VenueEventNight
 
 
@@ -33,7 +33,7 @@ async def create(
     deposit_cents_per_person: int,
     draft: bool,
 ) -> tuple[VenueEventNight, Event]:
-    event = await events.create(
+    event = await create_ticketed_event(
         ctx,
         org=org,
         by=by,

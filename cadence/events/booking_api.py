@@ -1,4 +1,7 @@
-"""HTTP API of bookings, the waitlist, tickets and door check-in."""
+"""HTTP API of bookings of ticketed events: bookings, the waitlist, tickets, check-in.
+
+Part of the events app: it composes the booking engine with the events' own rules.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +16,12 @@ from cadence.booking.documents import qr_png
 from cadence.booking.keys import signing_key
 from cadence.booking.models import Booking, Ticket, WaitlistEntry
 from cadence.booking.payments import service as payments
-from cadence.booking.payments.api import router as payments_router
 from cadence.booking.rules import check_customer_cancel
 from cadence.booking.tickets import public_key_pem
 from cadence.context import Ctx
 from cadence.events import service as events
 from cadence.events.deps import ReadableEvent
+from cadence.events.payments_api import router as payments_router
 from cadence.events.schemas import (
     BookingIn,
     BookingOut,
