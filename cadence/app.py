@@ -37,6 +37,7 @@ from cadence.settings import Settings, get_settings
 from cadence.venues.routes import router as venues_router
 from cadence.web.availability_pages import router as availability_pages
 from cadence.web.pages import router as web_router
+from cadence.web.templating import error_page, prefers_html
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
 
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         redoc_url=None,
     )
     problems.install(app)
+    app.state.html_errors = problems.HtmlErrors(wanted=prefers_html, page=error_page)
     app.include_router(service_router)
     app.include_router(docs_router)
     app.include_router(accounts_router)

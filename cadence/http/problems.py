@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -12,7 +14,6 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cadence.errors import CadenceError, RateLimited
-from cadence.web.templating import error_page, prefers_html
 
 log = logging.getLogger("cadence.errors")
 PROBLEM_JSON = "application/problem+json"
@@ -94,9 +95,20 @@ async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status, exc.detail, slug=exc.slug, title=exc.title, headers=headers, **extra)
 
 
-def _wants_page(request: Request) -> bool:
+@dataclass(frozen=True)
+class HtmlErrors:
+    """How the web UI renders an error page; given by the app, so this layer needs no UI."""
+
+    wanted: Callable[[Request], bool]
+    page: Callable[..., Response]
+
+
+def _html_errors(request: Request) -> HtmlErrors | None:
     """Browsers outside the API get an HTML page instead of problem+json."""
-    return not request.url.path.startswith("/api/") and prefers_html(request)
+    renderer: HtmlErrors | None = getattr(request.app.state, "html_errors", None)
+    if renderer is None or request.url.path.startswith("/api/"):
+        return None
+    return renderer if renderer.wanted(request) else None
 
 
 async def on_http_error(request: Request, exc: Exception) -> Response:
@@ -104,11 +116,12 @@ async def on_http_error(request: Request, exc: Exception) -> Response:
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"Nothing at {request.url.path}."
-    if _wants_page(request):
+    html = _html_errors(request)
+    if html is not None:
         _slug, title = _HTTP_SLUGS.get(exc.status_code, ("error", "Error"))
         if exc.status_code == 404:
             detail = "There is no page at this address. Check the link, or start again from home."
-        return error_page(request, exc.status_code, title, detail, headers=dict(exc.headers or {}))
+        return html.page(request, exc.status_code, title, detail, headers=dict(exc.headers or {}))
     return problem(exc.status_code, detail, headers=dict(exc.headers or {}))
 
 
