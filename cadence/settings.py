@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -61,6 +62,11 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def public_host(self) -> str:
+        """The host name of `base_url` ("" if it has none): for Message-IDs, UIDs, VAPID."""
+        return urlsplit(self.base_url).hostname or ""
 
     @property
     def secure_cookies(self) -> bool:

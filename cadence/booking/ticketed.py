@@ -48,7 +48,7 @@ async def create_ticketed_event(
     check_capacity(capacity)
     if timezone is not None and timezone not in zoneinfo.available_timezones():
         raise InvalidInput(f"Unknown timezone {timezone!r}.", field="timezone")
-    host = ctx.settings.base_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    host = ctx.settings.public_host
     now = ctx.now()
     event = Event(
         org_id=org.id,

@@ -18,7 +18,7 @@ from cadence.notify.smtp import SmtpTarget, build_message
 
 
 def _host(run: JobRun) -> str:
-    host = run.settings.base_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    host = run.settings.public_host
     return host or "localhost"
 
 

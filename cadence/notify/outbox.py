@@ -34,7 +34,7 @@ class Attachment:
 
 
 def _host(ctx: Ctx) -> str:
-    host = ctx.settings.base_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    host = ctx.settings.public_host
     return host or "cadence"
 
 

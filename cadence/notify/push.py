@@ -108,7 +108,7 @@ async def queue_push(
 
 
 def _claims(run: JobRun) -> dict[str, str | int]:
-    host = run.settings.base_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    host = run.settings.public_host
     return {"sub": f"mailto:cadence@{host or 'localhost'}"}
 
 
