@@ -29,6 +29,7 @@ from cadence.http.service_api import router as service_router
 from cadence.http.state import AppState
 from cadence.idempotency.middleware import IdempotencyMiddleware
 from cadence.jobs.api import router as jobs_router
+from cadence.leagues.routes import router as leagues_router
 from cadence.notify.api import router as notify_router
 from cadence.notify.runtime import background
 from cadence.ratelimit import RateLimiter
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(org_availability_router)
     app.include_router(availability_pages)
     app.include_router(venues_router)
+    app.include_router(leagues_router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(IdempotencyMiddleware, state_of=app)

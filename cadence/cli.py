@@ -15,7 +15,11 @@ class LazyGroup(click.Group):
     """Imports a sub-command only when it runs, so `cadence league ttp` starts in a blink
     instead of loading the web stack it never uses (its time limit counts from start-up)."""
 
-    lazy = {"league": "cadence.solve.cli:league", "jobs": "cadence.jobs.cli:jobs"}
+    lazy = {
+        "league": "cadence.solve.cli:league",
+        "jobs": "cadence.jobs.cli:jobs",
+        "season": "cadence.leagues.cli:season",
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])

@@ -16,6 +16,7 @@ from cadence.clock import SystemClock
 from cadence.context import Ctx, unit_of_work
 from cadence.db import create_engine, make_sessionmaker
 from cadence.events import service as events
+from cadence.leagues.demo import load_demo as load_league_demo
 from cadence.settings import Settings
 from cadence.venues.demo import load_demo as load_venue_demo
 
@@ -99,6 +100,7 @@ async def load(settings: Settings) -> bool:
             await _events(ctx, created["events"], users)
             await _band(ctx, created["band"], users)
             await load_venue_demo(ctx, created["venue"], users)
+            await load_league_demo(ctx, created["league"], users)
             return True
     finally:
         await engine.dispose()

@@ -18,11 +18,27 @@ from cadence.notify.models import OutboxEmail
 
 Exporter = Callable[[Ctx, User], Awaitable[Any]]
 _EXPORTERS: dict[str, Exporter] = {}
+Eraser = Callable[[Ctx, User], Awaitable[None]]
+_ERASERS: dict[str, Eraser] = {}
 
 
 def exporter(name: str) -> Callable[[Exporter], Exporter]:
     def register(fn: Exporter) -> Exporter:
         _EXPORTERS[name] = fn
+        return fn
+
+    return register
+
+
+def eraser(name: str) -> Callable[[Eraser], Eraser]:
+    """Register what a module must forget (or anonymise) when a person deletes their account.
+
+    Rows that point at the user with `ON DELETE SET NULL` would otherwise keep names and
+    contact details of a person who asked to be forgotten.
+    """
+
+    def register(fn: Eraser) -> Eraser:
+        _ERASERS[name] = fn
         return fn
 
     return register
@@ -97,3 +113,9 @@ async def collect_user_data(ctx: Ctx, user: User) -> dict[str, Any]:
     for name, fn in _EXPORTERS.items():
         data[name] = await fn(ctx, user)
     return data
+
+
+async def erase_user_data(ctx: Ctx, user: User) -> None:
+    """Run every module's eraser, in the caller's transaction (before the user row goes)."""
+    for fn in _ERASERS.values():
+        await fn(ctx, user)

@@ -7,6 +7,7 @@ from cadence.booking import models as booking_models
 from cadence.calendar import models as calendar_models
 from cadence.idempotency import models as idempotency_models
 from cadence.jobs import models as jobs_models
+from cadence.leagues import models as leagues_models
 from cadence.notify import models as notify_models
 from cadence.realtime import models as realtime_models
 from cadence.venues import models as venues_models
@@ -19,6 +20,7 @@ __all__ = [
     "calendar_models",
     "idempotency_models",
     "jobs_models",
+    "leagues_models",
     "notify_models",
     "realtime_models",
     "venues_models",

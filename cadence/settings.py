@@ -7,6 +7,7 @@ silently sign tokens with a publicly known key.
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -30,6 +31,11 @@ class Settings(BaseSettings):
     env: Literal["development", "test", "production"] = "development"
     database_url: str = Field(default_factory=default_database_url)
     redis_url: str | None = None
+    # Prefix of this deployment's Redis channels; unset: derived from the database (see
+    # `redis_namespace`), so deployments or test runs sharing one Redis never cross-talk.
+    redis_prefix: str | None = None
+    # Webhook URLs may point at private, loopback and link-local addresses (tests, intranets).
+    webhook_allow_private: bool = False
     smtp_url: str | None = None
     secret_key: str = DEV_SECRET
     base_url: str = "http://127.0.0.1:8000"
@@ -62,6 +68,16 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def redis_namespace(self) -> str:
+        """`redis_prefix`, or "cadence:<database name>:<hash of the database URL>"."""
+        if self.redis_prefix:
+            return self.redis_prefix
+        url = self.database_url
+        name = Path(urlsplit(url).path).stem or "db"
+        digest = hashlib.sha256(url.encode()).hexdigest()[:10]
+        return f"cadence:{name}:{digest}"
 
     @property
     def public_host(self) -> str:

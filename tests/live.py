@@ -24,11 +24,17 @@ def free_port() -> int:
 
 @contextmanager
 def live_server(
-    tmp: Path, *, database_url: str | None = None, extra_env: dict[str, str] | None = None
+    tmp: Path,
+    *,
+    database_url: str | None = None,
+    extra_env: dict[str, str] | None = None,
+    migrate: bool = True,
 ) -> Iterator[str]:
-    """Migrate a database, start uvicorn on it, yield the base URL, stop it afterwards."""
+    """Migrate a database (unless it is already: Alembic cannot run in two threads at once),
+    start uvicorn on it, yield the base URL, stop it afterwards."""
     url = database_url or f"sqlite+aiosqlite:///{tmp / 'live.db'}"
-    upgrade(url)
+    if migrate:
+        upgrade(url)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {

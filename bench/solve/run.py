@@ -5,16 +5,22 @@ infeasible or whose printed figure disagrees with its file fails the whole bench
 
     .venv/bin/python bench/solve/run.py ttp NL8 NL10 --time-limit 60 --seeds 1 2 3
     .venv/bin/python bench/solve/run.py itc2021 ITC2021_Early_1 --time-limit 300 --seeds 1
+
+TTP instances: the shared files, then ``instances/`` here (NL12-NL16, see its README), then
+CIRCn / CONn of any even n generated from their defining formulas. Each row also gives the
+slowest run's wall time (the CLI's whole process) and the load average before and after.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -31,6 +37,11 @@ BEST_TTP = {
     "NL4": 8276, "NL6": 23916, "NL8": 39721, "NL10": 59436, "NL12": 110729, "NL14": 188728,
     "NL16": 261687, "CIRC4": 20, "CIRC6": 64, "CIRC8": 132, "CIRC10": 242, "CON4": 17,
     "CON6": 43, "CON8": 80, "CON10": 124,
+    # Larger CIRC/CON: best upper bounds on robinxval.ugent.be as quoted (2024-05-10) in
+    # thomasWeise/moptipyapps moptipyapps/ttp/instance.py; not re-verified here.
+    "CIRC12": 400, "CIRC14": 616, "CIRC16": 898, "CIRC20": 1724, "CIRC30": 5842,
+    "CIRC40": 12752, "CON12": 181, "CON14": 252, "CON16": 327, "CON20": 520, "CON30": 1177,
+    "CON40": 2099,
 }  # fmt: skip
 BEST_ITC = {"ITC2021_Early_1": 362, "ITC2021_Early_2": 144, "ITC2021_Early_3": 934}
 
@@ -54,17 +65,30 @@ def ttp_instance(name: str, tmp: Path) -> Path:
     raise SystemExit(f"unknown TTP instance {name}")
 
 
-def run_ttp(name: str, seed: int, limit: float, tmp: Path) -> int:
+def run_ttp(name: str, seed: int, limit: float, tmp: Path) -> tuple[int, float]:
+    """(distance, wall seconds of the whole CLI process); exits on any invalid output."""
     src = ttp_instance(name, tmp)
+    inst = read_ttp(src)
     out = tmp / f"{name}-{seed}.json"
     cmd = [CADENCE, "league", "ttp", str(src), "--time-limit", str(limit), "--seed", str(seed)]
+    began = time.perf_counter()
     proc = subprocess.run([*cmd, "--out", str(out)], capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - began
     printed = int(proc.stdout.strip().splitlines()[-1])
     doc = json.loads(out.read_text())
-    check = evaluate_ttp(read_ttp(src), [[(h, a) for h, a in r] for r in doc["rounds"]])
-    if not check.feasible or check.distance != printed or doc["distance"] != printed:
+    check = evaluate_ttp(inst, [[(h, a) for h, a in r] for r in doc["rounds"]])
+    if (
+        not check.feasible
+        or check.distance != printed
+        or doc["distance"] != printed
+        or doc["n"] != inst.n
+    ):
         raise SystemExit(f"{name} seed {seed}: INVALID {printed} vs {check}")
-    return printed
+    return printed, wall
+
+
+def load() -> str:
+    return f"{os.getloadavg()[0]:.1f}"
 
 
 def run_itc(name: str, seed: int, limit: float, tmp: Path) -> tuple[int, int]:
@@ -92,15 +116,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d, ThreadPoolExecutor(args.jobs) as pool:
         tmp = Path(d)
         if args.problem == "ttp":
-            print("| instance | best known | limit s | runs | median | best | median gap |")
-            print("|---|---:|---:|---:|---:|---:|---:|")
+            print("| instance | best known | limit s | runs | median | best | median gap "
+                  "| slowest wall s | load before/after |")  # fmt: skip
+            print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
             for name in args.instances:
                 runs = [(name, s, args.time_limit, tmp) for s in args.seeds]
-                vals = list(pool.map(lambda r: run_ttp(*r), runs))
+                before = load()
+                res = list(pool.map(lambda r: run_ttp(*r), runs))
+                vals = [v for v, _ in res]
                 med, bk = statistics.median(vals), BEST_TTP.get(name)
                 gap = f"{100 * (med - bk) / bk:.2f}%" if bk else "-"
                 print(f"| {name} | {bk or '-'} | {args.time_limit:g} | {len(vals)} | "
-                      f"{med:g} | {min(vals)} | {gap} |", flush=True)  # fmt: skip
+                      f"{med:g} | {min(vals)} | {gap} | {max(w for _, w in res):.1f} | "
+                      f"{before}/{load()} |", flush=True)  # fmt: skip
         else:
             print("| instance | best known | limit s | runs | hard (median) | objective (median) |")
             print("|---|---:|---:|---:|---:|---:|")

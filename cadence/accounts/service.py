@@ -272,6 +272,9 @@ async def delete_account(ctx: Ctx, user: User, *, password: str) -> None:
             )
         if members == 1:
             await ctx.session.execute(delete(Organisation).where(Organisation.id == org_id))
+    from cadence.exports import erase_user_data  # one registry spanning every module
+
+    await erase_user_data(ctx, user)
     await audit.record(
         ctx,
         action="user.delete",

@@ -7,10 +7,11 @@ what `PUT` stored.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import delete, func, select
 
@@ -161,17 +162,24 @@ async def delete_exception(ctx: Ctx, *, user_id: str, exception_id: str) -> None
 
 
 def weekly_pattern(timezone: str, weekly: Sequence[Mapping[str, object]]) -> WeeklyPattern:
-    """The core pattern of stored ranges (as `_stored` wrote them)."""
+    """The core pattern of stored ranges (as `_stored` wrote them).
+
+    Patterns are immutable values keyed by their content, so parsed ones are shared: a
+    find-a-time over 100 people would otherwise parse and validate 700 ranges per request.
+    """
+    key = tuple((r["weekday"], r["start"], r["end"], r["level"]) for r in weekly)
+    return _parsed_pattern(timezone, key)
+
+
+@lru_cache(maxsize=4096)
+def _parsed_pattern(timezone: str, ranges: tuple[tuple[object, ...], ...]) -> WeeklyPattern:
     return WeeklyPattern(
         timezone,
         tuple(
             WeeklyRange(
-                int(str(r["weekday"])),
-                parse_hhmm(str(r["start"])),
-                parse_hhmm(str(r["end"])),
-                Level(str(r["level"])),
+                int(str(weekday)), parse_hhmm(str(start)), parse_hhmm(str(end)), Level(str(level))
             )
-            for r in weekly
+            for weekday, start, end, level in ranges
         ),
     )
 
@@ -182,41 +190,72 @@ def pattern_of(row: WeeklyAvailability | None) -> WeeklyPattern | None:
     return weekly_pattern(row.timezone, row.weekly)
 
 
+# Exceptions are never edited (only added and deleted), so the core value of each is kept per
+# process by id: a request then reads ids only, and the rows of new ones.
+_ADJUSTMENTS: OrderedDict[str, Adjustment] = OrderedDict()
+_ADJUSTMENTS_MAX = 200_000
+
+
+async def _adjustments(ctx: Ctx, exception_ids: Sequence[str]) -> dict[str, Adjustment]:
+    found = {}
+    for exc_id in exception_ids:
+        adj = _ADJUSTMENTS.get(exc_id)
+        if adj is not None:
+            found[exc_id] = adj
+    missing = [e for e in exception_ids if e not in found]
+    if missing:
+        rows = await ctx.session.execute(
+            select(
+                AvailabilityException.id,
+                AvailabilityException.starts_at,
+                AvailabilityException.ends_at,
+                AvailabilityException.level,
+            ).where(AvailabilityException.id.in_(missing))
+        )
+        for exc_id, start, end, level in rows:
+            found[exc_id] = _ADJUSTMENTS[exc_id] = Adjustment(start, end, Level(level))
+        while len(_ADJUSTMENTS) > _ADJUSTMENTS_MAX:
+            _ADJUSTMENTS.popitem(last=False)
+    return found
+
+
 async def availability_of(
     ctx: Ctx, user_ids: Sequence[str], *, window_start: datetime, window_end: datetime
 ) -> dict[str, Availability]:
     """Every listed person's layers (patterns and the exceptions touching the window).
 
-    Two queries whatever the number of people. Exceptions keep creation order, which is
-    the order the core applies them in ("the one created last applies").
+    Two queries whatever the number of people (a third for exceptions not seen before by
+    this process). Exceptions keep creation order, which is the order the core applies them
+    in ("the one created last applies").
     """
     ids = list(dict.fromkeys(user_ids))
     patterns = {
-        row.user_id: row
-        for row in await ctx.session.scalars(
-            select(WeeklyAvailability).where(WeeklyAvailability.user_id.in_(ids))
+        user_id: weekly_pattern(timezone, weekly)
+        for user_id, timezone, weekly in await ctx.session.execute(
+            select(
+                WeeklyAvailability.user_id,
+                WeeklyAvailability.timezone,
+                WeeklyAvailability.weekly,
+            ).where(WeeklyAvailability.user_id.in_(ids))
         )
     }
+    rows = (
+        await ctx.session.execute(
+            select(AvailabilityException.user_id, AvailabilityException.id)
+            .where(
+                AvailabilityException.user_id.in_(ids),
+                AvailabilityException.ends_at > window_start,
+                AvailabilityException.starts_at < window_end,
+            )
+            .order_by(AvailabilityException.user_id, AvailabilityException.position)
+        )
+    ).all()
+    values = await _adjustments(ctx, [exc_id for _, exc_id in rows])
     adjustments: dict[str, list[Adjustment]] = defaultdict(list)
-    rows = await ctx.session.execute(
-        select(
-            AvailabilityException.user_id,
-            AvailabilityException.starts_at,
-            AvailabilityException.ends_at,
-            AvailabilityException.level,
-        )
-        .where(
-            AvailabilityException.user_id.in_(ids),
-            AvailabilityException.ends_at > window_start,
-            AvailabilityException.starts_at < window_end,
-        )
-        .order_by(AvailabilityException.user_id, AvailabilityException.position)
-    )
-    for user_id, start, end, level in rows:
-        adjustments[user_id].append(Adjustment(start, end, Level(level)))
+    for user_id, exc_id in rows:
+        if exc_id in values:  # not deleted between the two reads
+            adjustments[user_id].append(values[exc_id])
     return {
-        uid: Availability(
-            pattern=pattern_of(patterns.get(uid)), adjustments=tuple(adjustments[uid])
-        )
+        uid: Availability(pattern=patterns.get(uid), adjustments=tuple(adjustments[uid]))
         for uid in ids
     }

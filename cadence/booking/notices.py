@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -10,7 +11,8 @@ from cadence.accounts.models import User
 from cadence.booking.models import Booking, CapacityPool, Ticket, WaitlistEntry
 from cadence.calendar.models import Event
 from cadence.context import Ctx
-from cadence.notify.outbox import queue_email
+from cadence.jobs import enqueue
+from cadence.notify.outbox import Attachment, queue_email
 
 
 async def _seats_left(ctx: Ctx, event_id: str) -> int:
@@ -29,29 +31,74 @@ async def _live(ctx: Ctx, kind: str, booking: Booking) -> None:
     )
 
 
-async def announce_confirmed(ctx: Ctx, booking: Booking, issued: Sequence[Ticket]) -> None:
-    event = await ctx.session.get(Event, booking.event_id)
-    user = await ctx.session.get(User, booking.user_id) if booking.user_id else None
-    if event is not None and user is not None:
-        from cadence.booking.documents import ticket_attachments
+TICKETS_EMAIL_JOB = "booking.tickets_email"
 
-        lines = "\n".join(f"  Ticket {t.number}" for t in issued)
-        await queue_email(
+
+async def announce_confirmed(ctx: Ctx, booking: Booking, issued: Sequence[Ticket]) -> None:
+    """Queue the tickets email as a job, and send the live update.
+
+    The QR images and the PDF take tens of milliseconds per ticket; drawn here they would
+    hold the seats' row lock (the write lock on SQLite) while drawing and make every other
+    booking of the event wait. The job draws them after commit, outside any transaction.
+    """
+    if booking.user_id and issued:
+        await enqueue(
             ctx,
-            to=user.email,
+            TICKETS_EMAIL_JOB,
+            {"booking_id": booking.id, "url": f"{ctx.public_url()}/bookings/{booking.id}"},
+            key=f"{TICKETS_EMAIL_JOB}:{booking.id}",
             org_id=booking.org_id,
-            kind="booking_confirmed",
-            subject=f"Your tickets for {event.name}",
-            text=(
-                f"Hello {user.name},\n\nYour booking for {event.name} is confirmed: "
-                f"{booking.quantity} seat{'s' if booking.quantity != 1 else ''}.\n"
-                f"Starts: {event.starts_at.isoformat()}\n\n{lines}\n\n"
-                f"Show the attached QR codes at the door. Your booking: "
-                f"{ctx.public_url()}/bookings/{booking.id}\n"
-            ),
-            attachments=ticket_attachments(event, booking, issued),
+            max_attempts=5,
         )
     await _live(ctx, "booking.confirmed", booking)
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What the tickets email is made of, read in one short transaction."""
+
+    event: Event
+    booking: Booking
+    user: User
+    tickets: list[Ticket]
+
+
+async def confirmation_of(ctx: Ctx, booking_id: str) -> Confirmation | None:
+    """The parts of a confirmed booking's email; None once it is no longer confirmed."""
+    booking = await ctx.session.get(Booking, booking_id)
+    if booking is None or booking.status != "confirmed" or booking.user_id is None:
+        return None
+    event = await ctx.session.get(Event, booking.event_id)
+    user = await ctx.session.get(User, booking.user_id)
+    if event is None or user is None:
+        return None
+    query = select(Ticket).where(Ticket.booking_id == booking.id).order_by(Ticket.id)
+    return Confirmation(event, booking, user, list((await ctx.session.scalars(query)).all()))
+
+
+async def queue_confirmation(
+    ctx: Ctx, parts: Confirmation, *, url: str, attachments: Sequence[Attachment]
+) -> None:
+    """Queue the one email with the tickets (if the booking is still confirmed)."""
+    booking = await ctx.session.get(Booking, parts.booking.id)
+    if booking is None or booking.status != "confirmed":
+        return
+    event, user = parts.event, parts.user
+    lines = "\n".join(f"  Ticket {t.number}" for t in parts.tickets)
+    await queue_email(
+        ctx,
+        to=user.email,
+        org_id=booking.org_id,
+        kind="booking_confirmed",
+        subject=f"Your tickets for {event.name}",
+        text=(
+            f"Hello {user.name},\n\nYour booking for {event.name} is confirmed: "
+            f"{booking.quantity} seat{'s' if booking.quantity != 1 else ''}.\n"
+            f"Starts: {event.starts_at.isoformat()}\n\n{lines}\n\n"
+            f"Show the attached QR codes at the door. Your booking: {url}\n"
+        ),
+        attachments=attachments,
+    )
 
 
 async def announce_cancelled(ctx: Ctx, booking: Booking) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 
 from cadence.accounts.models import Membership, Organisation, User
 from cadence.accounts.roles import Role
@@ -69,6 +69,44 @@ async def set_capacity(ctx: Ctx, *, event: Event, capacity: int) -> CapacityPool
     return pool
 
 
+async def surely_sold_out(ctx: Ctx, *, event_id: str, quantity: int) -> None:
+    """Refuse from a read alone when fewer than `quantity` plain seats are free and no lapsed
+    hold could free any: a refusal is right at the instant it was read, so it needs no lock.
+
+    Only refusals are decided here; taking seats stays the conditional UPDATE of
+    `take_seats`. Under a rush most requests are refused, and this keeps them from queueing
+    for the write lock (SQLite) or the seats row (PostgreSQL). Events with ticket types or a
+    per-order limit take the full path, so their other answers (422) keep their order.
+    """
+    pools = (
+        await ctx.session.execute(
+            select(
+                CapacityPool.kind,
+                CapacityPool.capacity,
+                CapacityPool.taken,
+                CapacityPool.max_per_order,
+            ).where(CapacityPool.event_id == event_id)
+        )
+    ).all()
+    if len(pools) != 1 or pools[0].kind != "seats" or pools[0].max_per_order is not None:
+        return
+    left = max(0, pools[0].capacity - pools[0].taken)
+    if left >= quantity:
+        return
+    lapsed = await ctx.session.scalar(
+        select(func.count()).where(
+            Booking.event_id == event_id,
+            Booking.status == "held",
+            Booking.hold_expires_at <= ctx.now(),
+        )
+    )
+    if lapsed:
+        return
+    raise SoldOut(
+        f"Only {left} seat{'s' if left != 1 else ''} left; {quantity} asked for.", available=left
+    )
+
+
 async def take_seats(ctx: Ctx, pool: CapacityPool, quantity: int) -> None:
     """Take seats or fail, in one conditional UPDATE: no read-then-write race."""
     result = await ctx.session.execute(
@@ -95,12 +133,19 @@ async def release_seats(ctx: Ctx, pool_id: str, quantity: int) -> None:
 
 
 async def release_items(ctx: Ctx, booking_id: str) -> None:
-    """Give back every pool a booking drew from (call once, after claiming its status)."""
-    items = (
-        await ctx.session.scalars(select(BookingItem).where(BookingItem.booking_id == booking_id))
-    ).all()
-    for item in items:
-        await release_seats(ctx, item.pool_id, item.quantity)
+    """Give back every pool a booking drew from (call once, after claiming its status).
+
+    Seats first, then ticket types by id: the order `take_lines` locks them in, so a
+    cancellation and a booking of the same event never wait on each other in a cycle.
+    """
+    rows = await ctx.session.execute(
+        select(BookingItem.pool_id, BookingItem.quantity)
+        .join(CapacityPool, CapacityPool.id == BookingItem.pool_id)
+        .where(BookingItem.booking_id == booking_id)
+        .order_by(case((CapacityPool.kind == "seats", 0), else_=1), CapacityPool.id)
+    )
+    for pool_id, quantity in rows.all():
+        await release_seats(ctx, pool_id, quantity)
 
 
 def _ticket_number() -> str:

@@ -105,10 +105,14 @@ async def offer_freed_seats(ctx: Ctx, *, event_id: str) -> int:
     event = await ctx.session.get(Event, event_id)
     if event is None or event.status == "cancelled":
         return 0
+    # Lock the seats row before reading the queue: a join and a cancellation running at
+    # once then see each other (on PostgreSQL each statement reads what committed before
+    # it), so freed seats never stay on sale while an entry that fits is waiting.
     pool = (
         await ctx.session.scalars(
             select(CapacityPool)
             .where(CapacityPool.event_id == event_id, CapacityPool.kind == "seats")
+            .with_for_update()
             .execution_options(populate_existing=True)
         )
     ).first()
@@ -132,6 +136,8 @@ async def offer_freed_seats(ctx: Ctx, *, event_id: str) -> int:
         line = await _offer_line(ctx, event_id, pool, entry.quantity)
         if line is None:
             continue
+        if not await _claim(ctx, entry.id, frm="waiting", to="offered"):
+            continue  # left the queue at this very moment
         await take_lines(ctx, pool, [line])
         await ctx.session.refresh(pool)
         hold_until = ctx.now() + max(OFFER_HOLD, hold)
@@ -152,7 +158,7 @@ async def offer_freed_seats(ctx: Ctx, *, event_id: str) -> int:
         ctx.session.add(booking)
         await ctx.session.flush()
         await add_items(ctx, booking, pool, [line])
-        entry.status = "offered"
+        await ctx.session.refresh(entry)
         entry.offer_booking_id = booking.id
         entry.offer_expires_at = hold_until
         await ctx.session.flush()
@@ -162,8 +168,22 @@ async def offer_freed_seats(ctx: Ctx, *, event_id: str) -> int:
     return made
 
 
-async def entry_for(ctx: Ctx, *, entry_id: str, user: User) -> WaitlistEntry:
-    entry = await ctx.session.get(WaitlistEntry, entry_id)
+async def _claim(ctx: Ctx, entry_id: str, *, frm: str, to: str) -> bool:
+    """Move an entry from one status to the next, or report that someone else moved it."""
+    claimed = await ctx.session.execute(
+        update(WaitlistEntry)
+        .where(WaitlistEntry.id == entry_id, WaitlistEntry.status == frm)
+        .values(status=to)
+    )
+    return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def entry_for(ctx: Ctx, *, entry_id: str, user: User, lock: bool = False) -> WaitlistEntry:
+    """The caller's entry; with `lock`, row-locked and fresh, for accepting or leaving."""
+    query = select(WaitlistEntry).where(WaitlistEntry.id == entry_id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    entry = (await ctx.session.scalars(query)).first()
     if entry is None or entry.user_id != user.id:
         raise NotFound("No such waitlist entry.")
     return entry
@@ -172,7 +192,14 @@ async def entry_for(ctx: Ctx, *, entry_id: str, user: User) -> WaitlistEntry:
 async def accept(ctx: Ctx, *, entry: WaitlistEntry) -> tuple[Booking, list[Ticket]]:
     if entry.status != "offered" or entry.offer_booking_id is None:
         raise Conflict("There is no open offer on this waitlist entry.")
-    booking = await ctx.session.get(Booking, entry.offer_booking_id)
+    booking = (
+        await ctx.session.scalars(
+            select(Booking)
+            .where(Booking.id == entry.offer_booking_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    ).first()
     if booking is None or booking.status != "held":
         raise Gone("This offer is no longer open.")
     if entry.offer_expires_at is not None and entry.offer_expires_at <= ctx.now():
@@ -217,6 +244,9 @@ async def leave(ctx: Ctx, *, entry: WaitlistEntry) -> None:
 
 
 async def _release_offer(ctx: Ctx, entry: WaitlistEntry, *, status: str) -> None:
+    if not await _claim(ctx, entry.id, frm="offered", to=status):
+        return  # accepted or released at the same time
+    await ctx.session.refresh(entry)
     claimed = await ctx.session.execute(
         update(Booking)
         .where(Booking.id == entry.offer_booking_id, Booking.status == "held")
@@ -224,7 +254,6 @@ async def _release_offer(ctx: Ctx, entry: WaitlistEntry, *, status: str) -> None
     )
     if claimed.rowcount == 1:  # type: ignore[attr-defined]
         await release_items(ctx, str(entry.offer_booking_id))
-    entry.status = status
     await ctx.session.flush()
 
 

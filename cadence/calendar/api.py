@@ -8,15 +8,19 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from cadence.accounts.models import Membership
-from cadence.calendar import caldav, feeds, imports
+from cadence.calendar import caldav, feeds, imports, publish
 from cadence.calendar import service as events
 from cadence.calendar.convert import occurrences_of, overrides_of
-from cadence.calendar.models import CalendarImport, Event
+from cadence.calendar.models import CaldavTarget, CalendarImport, Event
 from cadence.calendar.schemas import (
     AttendeeIn,
     AttendeeOut,
     CaldavPublishIn,
     CaldavPublishOut,
+    CaldavTargetIn,
+    CaldavTargetOut,
+    CaldavTargetPage,
+    CaldavTargetUpdate,
     CancelIn,
     ConflictOut,
     EventIn,
@@ -31,6 +35,7 @@ from cadence.calendar.schemas import (
     OccurrencePage,
     OverrideIn,
     OverrideOut,
+    ResourceConflictOut,
     RsvpIn,
 )
 from cadence.context import Ctx
@@ -79,6 +84,9 @@ async def _event_out(
     ctx: Ctx, event: Event, conflicts: list[events.ConflictWarning] | None = None
 ) -> EventOut:
     attendees = await events.attendees_of(ctx, event.id)
+    resource_conflicts = (
+        await events.resource_conflicts_for(ctx, event) if conflicts is not None else []
+    )
     overrides = (await overrides_of(ctx, [event.id])).get(event.id, [])
     return EventOut(
         id=event.id,
@@ -110,6 +118,8 @@ async def _event_out(
             for o in overrides
         ],
         conflicts=[ConflictOut(**vars(c)) for c in conflicts or []],
+        resources=await events.resources_of(ctx, event.id),
+        resource_conflicts=[ResourceConflictOut(**vars(c)) for c in resource_conflicts],
     )
 
 
@@ -234,12 +244,18 @@ async def delete_import(import_id: EventId, ctx: CtxDep, user: CurrentUser) -> R
 
 @router.post("/orgs/{org_id}/calendar-events", status_code=201, response_model=EventOut)
 async def create_event(body: EventIn, ctx: CtxDep, membership: MemberDep) -> EventOut:
-    """Create a one-off or recurring event; answers conflict warnings for its attendees."""
+    """Create a one-off or recurring event; answers conflict warnings for its attendees and
+    for the organisation's resources it books (`resources`: taken by another event, or closed)."""
     org = await load_org(ctx, membership)
-    fields = body.model_dump(exclude={"attendees"})
+    fields = body.model_dump(exclude={"attendees", "resources"})
     fields["timezone"] = body.timezone or org.timezone
     event = await events.create_event(
-        ctx, org_id=org.id, creator_id=membership.user_id, fields=fields, attendees=body.attendees
+        ctx,
+        org_id=org.id,
+        creator_id=membership.user_id,
+        fields=fields,
+        attendees=body.attendees,
+        resources=body.resources,
     )
     return await _event_out(ctx, event, await events.conflicts_for(ctx, event))
 
@@ -339,7 +355,8 @@ async def rsvp(loaded: VisibleEvent, body: RsvpIn, ctx: CtxDep, user: CurrentUse
 async def caldav_publish(
     body: CaldavPublishIn, ctx: CtxDep, membership: ManagerDep
 ) -> CaldavPublishOut:
-    """Publish every event of the organisation to a CalDAV calendar collection (manager+)."""
+    """Publish every event of the organisation to a CalDAV calendar collection once, now
+    (manager+). Store a target (`/caldav-targets`) to keep it published automatically."""
     published, removed = await caldav.publish_org(
         ctx,
         org_id=membership.org_id,
@@ -348,3 +365,92 @@ async def caldav_publish(
         password=body.password,
     )
     return CaldavPublishOut(published=published, removed=removed)
+
+
+def _target_out(row: CaldavTarget) -> CaldavTargetOut:
+    return CaldavTargetOut(
+        id=row.id,
+        org_id=row.org_id,
+        url=row.url,
+        username=row.username,
+        has_password=row.password is not None,
+        status=row.status,
+        up_to_date=row.status == "ok" and row.published >= row.wanted,
+        last_error=row.last_error,
+        last_published_at=row.last_published_at,
+        last_attempt_at=row.last_attempt_at,
+        objects=row.objects,
+        created_at=row.created_at,
+    )
+
+
+TargetId = Annotated[str, Path(max_length=64)]
+
+
+@router.post("/orgs/{org_id}/caldav-targets", status_code=201, response_model=CaldavTargetOut)
+async def create_caldav_target(
+    body: CaldavTargetIn, ctx: CtxDep, membership: ManagerDep
+) -> CaldavTargetOut:
+    """Keep the organisation's events published to a CalDAV collection (manager+).
+
+    The first publish and every later one (whenever an event of the organisation changes)
+    run in the background; `status`, `last_error` and `last_published_at` tell how it went.
+    The password is stored encrypted and never returned.
+    """
+    row = await publish.create_target(
+        ctx,
+        org_id=membership.org_id,
+        url=body.url,
+        username=body.username,
+        password=body.password,
+    )
+    return _target_out(row)
+
+
+@router.get("/orgs/{org_id}/caldav-targets", response_model=CaldavTargetPage)
+async def list_caldav_targets(ctx: CtxDep, membership: ManagerDep) -> CaldavTargetPage:
+    rows = await publish.list_targets(ctx, org_id=membership.org_id)
+    return CaldavTargetPage(items=[_target_out(r) for r in rows])
+
+
+@router.get("/orgs/{org_id}/caldav-targets/{target_id}", response_model=CaldavTargetOut)
+async def get_caldav_target(
+    target_id: TargetId, ctx: CtxDep, membership: ManagerDep
+) -> CaldavTargetOut:
+    return _target_out(await publish.get_target(ctx, org_id=membership.org_id, target_id=target_id))
+
+
+@router.patch("/orgs/{org_id}/caldav-targets/{target_id}", response_model=CaldavTargetOut)
+async def update_caldav_target(
+    target_id: TargetId, body: CaldavTargetUpdate, ctx: CtxDep, membership: ManagerDep
+) -> CaldavTargetOut:
+    """Change the URL or credentials; publishes again in the background."""
+    changes = body.model_dump(exclude_unset=True)
+    if "url" in changes and changes["url"] is None:
+        raise InvalidInput("url cannot be removed.", field="url")
+    row = await publish.update_target(
+        ctx, org_id=membership.org_id, target_id=target_id, changes=changes
+    )
+    return _target_out(row)
+
+
+@router.post(
+    "/orgs/{org_id}/caldav-targets/{target_id}/publish",
+    status_code=202,
+    response_model=CaldavTargetOut,
+)
+async def publish_caldav_target(
+    target_id: TargetId, ctx: CtxDep, membership: ManagerDep
+) -> CaldavTargetOut:
+    """Publish again in the background (after fixing the server, say)."""
+    row = await publish.request_publish(ctx, org_id=membership.org_id, target_id=target_id)
+    return _target_out(row)
+
+
+@router.delete("/orgs/{org_id}/caldav-targets/{target_id}", status_code=204)
+async def delete_caldav_target(
+    target_id: TargetId, ctx: CtxDep, membership: ManagerDep
+) -> Response:
+    """Stop publishing there (what was published stays on the server)."""
+    await publish.delete_target(ctx, org_id=membership.org_id, target_id=target_id)
+    return Response(status_code=204)

@@ -60,13 +60,24 @@ def push(
     return len(wanted), removed
 
 
+async def org_objects(ctx: Ctx, org_id: str) -> dict[str, bytes]:
+    """Every event of the organisation as CalDAV objects (one per UID)."""
+    events = list((await ctx.session.scalars(select(Event).where(Event.org_id == org_id))).all())
+    return caldav_objects(await calendar_events(ctx, events))
+
+
 async def publish_org(
     ctx: Ctx, *, org_id: str, url: str, username: str | None, password: str | None
 ) -> tuple[int, int]:
+    """Publish once, now (the stored targets of `calendar.publish` do it in the background).
+
+    The events are read, then the request's transaction ends before the server is called,
+    so no database lock is held across the network; the audit entry is a second one.
+    """
     if urlsplit(url).scheme not in ("http", "https"):
         raise InvalidInput("Use an http(s) URL of a CalDAV calendar collection.", field="url")
-    events = list((await ctx.session.scalars(select(Event).where(Event.org_id == org_id))).all())
-    objects = caldav_objects(await calendar_events(ctx, events))
+    objects = await org_objects(ctx, org_id)
+    await ctx.session.commit()
     try:
         published, removed = await asyncio.to_thread(
             push, url, objects, username=username, password=password

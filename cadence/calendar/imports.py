@@ -7,25 +7,21 @@ horizon *before* anything is written (`prepare`), and a URL is fetched before th
 (`release`), so no database lock is held while talking to the network or expanding
 recurrences; the write that follows is one short transaction (`cadence.calendar.materialise`).
 
-Fetching has a timeout and a size cap and follows no redirects. The host is resolved once,
-every address it resolves to must be public (loopback is also allowed in the test and
-development environments, so tests and local servers work) and the connection goes to the
-checked address (with the original Host header and TLS server name), so a DNS answer that
-changes between check and connect cannot reach the server's own network.
+Fetching has a timeout and a size cap and follows no redirects; the URL goes through the
+SSRF guard of `cadence.netguard` (public addresses only, loopback in test and development,
+the connection pinned to the checked address).
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import socket
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from sqlalchemy import select
 
+from cadence import netguard
 from cadence.audit import service as audit
 from cadence.calendar.materialise import horizon, materialise
 from cadence.calendar.models import CalendarImport
@@ -37,9 +33,6 @@ from cadence.time.ical import InvalidCalendarError, import_busy
 
 MAX_BYTES = 5 * 1024 * 1024
 FETCH_TIMEOUT = 15.0
-LOOPBACK_ENVS = ("test", "development")
-
-Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 @dataclass(frozen=True)
@@ -69,44 +62,20 @@ async def prepare(now: datetime, text: str, *, timezone: str) -> Prepared:
     return Prepared(text, result.events, result.busy, timezone)
 
 
-def allowed_address(address: Address, settings: Settings) -> bool:
-    if address.is_global:
-        return True
-    return address.is_loopback and settings.env in LOOPBACK_ENVS
-
-
-async def _resolve(host: str, port: int, settings: Settings) -> Address:
-    try:
-        infos = await asyncio.to_thread(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
-    except OSError:
-        raise InvalidInput(f"Cannot resolve {host!r}.", field="url") from None
-    addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
-    if not addresses or not all(allowed_address(a, settings) for a in addresses):
-        raise InvalidInput("The URL must point to a public address.", field="url")
-    return addresses[0]
-
-
 async def fetch(settings: Settings, url: str) -> str:
     """The text at an http(s)/webcal URL on a public address (422 otherwise)."""
     if url.startswith("webcal://"):
         url = "https://" + url[len("webcal://") :]
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidInput("Use an http(s) or webcal URL.", field="url")
     try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError:
-        raise InvalidInput("The URL has an invalid port.", field="url") from None
-    address = await _resolve(parts.hostname, port, settings)
-    literal = f"[{address}]" if address.version == 6 else str(address)
-    pinned = urlunsplit((parts.scheme, f"{literal}:{port}", parts.path or "/", parts.query, ""))
-    host_header = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
-    headers = {"Accept": "text/calendar", "Host": host_header}
+        target = await netguard.resolve_public(url, settings)
+    except netguard.BlockedAddress as exc:
+        raise InvalidInput(str(exc), field="url") from None
+    headers = {"Accept": "text/calendar", "Host": target.host_header}
     try:
         async with (
             httpx.AsyncClient(timeout=FETCH_TIMEOUT, follow_redirects=False) as client,
             client.stream(
-                "GET", pinned, headers=headers, extensions={"sni_hostname": parts.hostname}
+                "GET", target.pinned, headers=headers, extensions={"sni_hostname": target.hostname}
             ) as response,
         ):
             if response.status_code != 200:

@@ -9,19 +9,27 @@
 
 Each import is read in one short transaction, fetched and expanded with none open, and
 written in another (which also completes the job); a deleted import is skipped.
+
+- `calendar.caldav_publish`: publishes an organisation's events to one stored CalDAV target
+  (queued by `cadence.calendar.publish` when events change). Same shape: read the events,
+  talk to the server with no transaction open, record `ok` or `error` on the target. A
+  failure is retried with backoff (the error stays visible on the target meanwhile).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 
+from caldav.lib.error import DAVError
 from sqlalchemy import or_, select
 
+from cadence import netguard
 from cadence.accounts.models import User
-from cadence.calendar import imports
+from cadence.calendar import caldav, imports, publish
 from cadence.calendar.materialise import EXTEND_WHEN_LEFT, materialise
-from cadence.calendar.models import CalendarImport
+from cadence.calendar.models import CaldavTarget, CalendarImport
 from cadence.errors import InvalidInput, NotFound
 from cadence.jobs import JobRun, enqueue, handler, periodic
 
@@ -141,3 +149,49 @@ async def refresh_import(run: JobRun) -> None:
 
 periodic("calendar.extend_horizons", "41 * * * *", "calendar.extend_horizons")
 periodic("calendar.refresh_url_imports", "7 */6 * * *", "calendar.refresh_url_imports")
+
+
+class PublishFailed(RuntimeError):
+    """The CalDAV server could not be reached or refused the calendar (retried)."""
+
+
+@handler(publish.PUBLISH_JOB, max_attempts=5, backoff_base=30.0)
+async def caldav_publish(run: JobRun) -> None:
+    target_id = str(run.payload["target_id"])
+    async with run.unit_of_work() as ctx:
+        target = await ctx.session.get(CaldavTarget, target_id)
+        if target is not None:
+            wanted, url, username = target.wanted, target.url, target.username
+            password = publish.unseal(run.settings, target.password)
+            objects = await caldav.org_objects(ctx, target.org_id)
+    if target is None:
+        async with run.unit_of_work(complete=True):
+            return
+    error: str | None = None
+    removed = 0
+    try:
+        await netguard.resolve_public(url, run.settings)
+        _, removed = await asyncio.to_thread(
+            caldav.push, url, objects, username=username, password=password
+        )
+    except netguard.BlockedAddress as exc:
+        error = str(exc)
+    except (DAVError, OSError, ValueError) as exc:
+        error = f"{type(exc).__name__}: {exc}"
+    done = error is None or run.is_last_attempt
+    async with run.unit_of_work(complete=done) as ctx:
+        row = await ctx.session.get(CaldavTarget, target_id)
+        if row is None:
+            return
+        now = ctx.now()
+        row.last_attempt_at = now
+        if error is None:
+            row.status, row.last_error = "ok", None
+            row.published, row.objects, row.last_published_at = wanted, len(objects), now
+            if row.wanted > wanted:  # changed while we were publishing: once more
+                await publish.enqueue_publish(ctx, row)
+            log.info("caldav target %s: %d objects, %d removed", target_id, len(objects), removed)
+        else:
+            row.status, row.last_error = "error", error[:2000]
+    if not done:
+        raise PublishFailed(error)

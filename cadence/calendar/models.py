@@ -134,3 +134,48 @@ class CalendarImportBusy(Base):
     end_minute: Mapped[int] = mapped_column(Integer)
     title: Mapped[str | None] = mapped_column(Text, default=None)
     source: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class EventResource(Base):
+    """A resource of the event's organisation (room, kit) that the event books.
+
+    An event's occurrences are the resource's busy time, as attended events are a person's.
+    """
+
+    __tablename__ = "event_resources"
+    __table_args__ = (UniqueConstraint("event_id", "resource_id"),)
+
+    id: Mapped[str] = id_column()
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    resource_id: Mapped[str] = mapped_column(
+        ForeignKey("org_resources.id", ondelete="CASCADE"), index=True
+    )
+
+
+class CaldavTarget(Base):
+    """A CalDAV collection an organisation's events are published to, kept up to date.
+
+    `wanted` grows in every transaction that changes one of the organisation's events;
+    a publish job records the `wanted` it read in `published`, so a change that lands while
+    a publish runs is noticed and published again. The password is stored for the worker's
+    use only and never leaves through the API.
+    """
+
+    __tablename__ = "caldav_targets"
+
+    id: Mapped[str] = id_column()
+    org_id: Mapped[str] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    url: Mapped[str] = mapped_column(String(2000))
+    username: Mapped[str | None] = mapped_column(String(200), default=None)
+    password: Mapped[str | None] = mapped_column(String(500), default=None)
+    wanted: Mapped[int] = mapped_column(Integer, default=1)
+    published: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | ok | error
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    last_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    objects: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -47,6 +47,7 @@ class EventIn(Input):
     category: str | None = Field(default=None, max_length=100)
     venue: str | None = Field(default=None, max_length=200)
     attendees: list[UserId] = Field(default_factory=list, max_length=500)
+    resources: list[UserId] = Field(default_factory=list, max_length=50)
 
 
 class EventUpdate(Input):
@@ -60,6 +61,7 @@ class EventUpdate(Input):
     description: str | None = Field(default=None, max_length=10_000)
     category: str | None = Field(default=None, max_length=100)
     venue: str | None = Field(default=None, max_length=200)
+    resources: list[UserId] | None = Field(default=None, max_length=50)  # replaces the list
 
 
 class CancelIn(Input):
@@ -106,6 +108,16 @@ class ConflictOut(BaseModel):
     title: str | None
 
 
+class ResourceConflictOut(BaseModel):
+    resource_id: str
+    starts_at: UtcDatetime
+    ends_at: UtcDatetime
+    reason: str  # busy (booked by another event) | closed (outside its opening time)
+    busy_starts_at: UtcDatetime | None = None
+    busy_ends_at: UtcDatetime | None = None
+    title: str | None = None
+
+
 class EventOut(BaseModel):
     id: str
     org_id: str
@@ -125,6 +137,8 @@ class EventOut(BaseModel):
     attendees: list[AttendeeOut] = []
     overrides: list[OverrideOut] = []
     conflicts: list[ConflictOut] = []
+    resources: list[str] = []
+    resource_conflicts: list[ResourceConflictOut] = []
 
 
 class EventPage(BaseModel):
@@ -156,3 +170,39 @@ class CaldavPublishIn(Input):
 class CaldavPublishOut(BaseModel):
     published: int
     removed: int
+
+
+class CaldavTargetIn(Input):
+    url: str = Field(min_length=1, max_length=2000)
+    username: str | None = Field(default=None, max_length=200)
+    password: str | None = Field(default=None, max_length=500)
+
+
+class CaldavTargetUpdate(Input):
+    """Fields sent are changed; `password: null` removes the stored password."""
+
+    url: str | None = Field(default=None, min_length=1, max_length=2000)
+    username: str | None = Field(default=None, max_length=200)
+    password: str | None = Field(default=None, max_length=500)
+
+
+class CaldavTargetOut(BaseModel):
+    """A publish target; the password is never returned, only whether one is stored."""
+
+    id: str
+    org_id: str
+    url: str
+    username: str | None
+    has_password: bool
+    status: str  # pending (not published yet) | ok | error
+    up_to_date: bool  # the last successful publish includes every change so far
+    last_error: str | None
+    last_published_at: UtcDatetime | None
+    last_attempt_at: UtcDatetime | None
+    objects: int  # calendar objects (one per event series) in the last successful publish
+    created_at: UtcDatetime
+
+
+class CaldavTargetPage(BaseModel):
+    items: list[CaldavTargetOut]
+    next_cursor: str | None = None

@@ -4,7 +4,10 @@ Every change bumps `sequence` (what iCalendar clients compare to take the newer 
 `version` (the optimistic edit check: an update names the version it was based on, and a
 stale one answers 409). Creating or moving an event answers conflict warnings: for every
 attendee, what the event's occurrences (the first year of a series, at most 52) overlap
-among their other events and imported calendars. Warnings never refuse the change.
+among their other events and imported calendars. Resources of the organisation (rooms, kit)
+can be booked by an event: its occurrences are then the resource's busy time, and creating
+or moving the event also warns where a resource is booked by another event or closed (its
+weekly pattern, the organisation's holidays, its exceptions). Warnings never refuse the change.
 """
 
 from __future__ import annotations
@@ -19,15 +22,19 @@ from sqlalchemy import delete, select
 from cadence.accounts.models import Membership
 from cadence.accounts.roles import Role
 from cadence.audit import service as audit
-from cadence.calendar.busy import busy_of
+from cadence.availability.models import OrgResource
+from cadence.availability.resources import ensure_resources, resources_availability
+from cadence.calendar.busy import busy_of, resource_busy_of
 from cadence.calendar.convert import occurrences_of, overrides_of, series_of
-from cadence.calendar.models import Event, EventAttendee, EventOverride
+from cadence.calendar.models import Event, EventAttendee, EventOverride, EventResource
 from cadence.context import Ctx
 from cadence.db import new_id
 from cadence.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
 from cadence.notify.reminders import reschedule_reminders
 from cadence.time.conflicts import find_conflicts
-from cadence.time.recurrence import expand
+from cadence.time.intervals import Interval
+from cadence.time.layers import build_timeline
+from cadence.time.recurrence import Occurrence, expand
 from cadence.time.zones import get_zone
 
 CALENDAR_KIND = "calendar"
@@ -55,6 +62,19 @@ class ConflictWarning:
     busy_starts_at: datetime
     busy_ends_at: datetime
     title: str | None
+
+
+@dataclass(frozen=True)
+class ResourceConflict:
+    """A booked resource is taken (`busy`, by another event) or closed (`closed`) then."""
+
+    resource_id: str
+    starts_at: datetime
+    ends_at: datetime
+    reason: str
+    busy_starts_at: datetime | None = None
+    busy_ends_at: datetime | None = None
+    title: str | None = None
 
 
 async def ensure_members(ctx: Ctx, *, org_id: str, user_ids: Sequence[str]) -> None:
@@ -146,14 +166,77 @@ async def attendees_of(ctx: Ctx, event_id: str) -> list[EventAttendee]:
     return list((await ctx.session.scalars(query.order_by(EventAttendee.id))).all())
 
 
+async def resources_of(ctx: Ctx, event_id: str) -> list[str]:
+    """The resources the event books, by name."""
+    query = (
+        select(EventResource.resource_id)
+        .join(OrgResource, OrgResource.id == EventResource.resource_id)
+        .where(EventResource.event_id == event_id)
+        .order_by(OrgResource.name, OrgResource.id)
+    )
+    return list((await ctx.session.scalars(query)).all())
+
+
+async def set_resources(ctx: Ctx, event: Event, resource_ids: Sequence[str]) -> None:
+    """Make the event book exactly these resources of its organisation (404 for others)."""
+    wanted = list(dict.fromkeys(resource_ids))
+    await ensure_resources(ctx, org_id=event.org_id, resource_ids=wanted)
+    current = await resources_of(ctx, event.id)
+    gone = [r for r in current if r not in wanted]
+    if gone:
+        await ctx.session.execute(
+            delete(EventResource).where(
+                EventResource.event_id == event.id, EventResource.resource_id.in_(gone)
+            )
+        )
+    for rid in wanted:
+        if rid not in current:
+            ctx.session.add(EventResource(event_id=event.id, resource_id=rid))
+    await ctx.session.flush()
+
+
+async def _checked_occurrences(ctx: Ctx, event: Event) -> list[Occurrence]:
+    """The occurrences conflicts are checked for: the first year of a series, at most 52."""
+    overrides = (await overrides_of(ctx, [event.id])).get(event.id, [])
+    start = event.starts_at
+    occurrences = occurrences_of(event, overrides, start, start + CONFLICT_HORIZON)
+    return occurrences[:CONFLICT_OCCURRENCES]
+
+
+async def resource_conflicts_for(ctx: Ctx, event: Event) -> list[ResourceConflict]:
+    """Where the event's booked resources are taken by another event, or closed."""
+    booked = await resources_of(ctx, event.id)
+    if not booked or event.status == "cancelled":
+        return []
+    occurrences = await _checked_occurrences(ctx, event)
+    if not occurrences:
+        return []
+    span = Interval.of(min(o.start for o in occurrences), max(o.end for o in occurrences))
+    layers = await resources_availability(
+        ctx, org_id=event.org_id, resource_ids=booked, window_start=span.start,
+        window_end=span.end,
+    )  # fmt: skip
+    timelines = {rid: build_timeline(av, span) for rid, av in layers.items()}
+    busy = await resource_busy_of(ctx, booked, span.start, span.end, skip_event=event.id)
+    out = []
+    for occ in occurrences:
+        for c in find_conflicts(occ.start, occ.end, busy, availability=timelines):
+            if c.busy is None:
+                out.append(ResourceConflict(c.who, occ.start, occ.end, "closed"))
+            else:
+                out.append(
+                    ResourceConflict(
+                        c.who, occ.start, occ.end, "busy", c.busy.start, c.busy.end, c.busy.title
+                    )
+                )
+    return out
+
+
 async def conflicts_for(ctx: Ctx, event: Event) -> list[ConflictWarning]:
     people = [a.user_id for a in await attendees_of(ctx, event.id) if a.rsvp != "declined"]
     if not people or event.status == "cancelled":
         return []
-    overrides = (await overrides_of(ctx, [event.id])).get(event.id, [])
-    start = event.starts_at
-    occurrences = occurrences_of(event, overrides, start, start + CONFLICT_HORIZON)
-    occurrences = occurrences[:CONFLICT_OCCURRENCES]
+    occurrences = await _checked_occurrences(ctx, event)
     if not occurrences:
         return []
     span_start = min(o.start for o in occurrences)
@@ -178,6 +261,7 @@ async def create_event(
     creator_id: str,
     fields: dict[str, Any],
     attendees: Sequence[str],
+    resources: Sequence[str] = (),
 ) -> Event:
     now = ctx.now()
     exdates = [_iso(d) for d in fields.pop("exdates", None) or []]
@@ -204,13 +288,15 @@ async def create_event(
     for user_id in dict.fromkeys(attendees):
         ctx.session.add(EventAttendee(event_id=event.id, user_id=user_id, rsvp="needs_action"))
     await ctx.session.flush()
+    if resources:
+        await set_resources(ctx, event, resources)
     await audit.record(
         ctx,
         org_id=org_id,
         action="calendar_event.create",
         target_type="event",
         target_id=event.id,
-        after=_snapshot(event),
+        after={**_snapshot(event), "resources": list(dict.fromkeys(resources))},
     )
     await reschedule_reminders(ctx, event.id)
     return event
@@ -235,6 +321,9 @@ async def update_event(ctx: Ctx, event: Event, *, version: int, changes: dict[st
     if event.status == "cancelled":
         raise InvalidInput("A cancelled event cannot be changed.", field="status")
     before = _snapshot(event)
+    if changes.get("resources") is not None:
+        before["resources"] = await resources_of(ctx, event.id)
+        await set_resources(ctx, event, changes["resources"])
     for key, value in changes.items():
         if key not in EDITABLE:
             continue
@@ -251,7 +340,7 @@ async def update_event(ctx: Ctx, event: Event, *, version: int, changes: dict[st
         target_type="event",
         target_id=event.id,
         before=before,
-        after=_snapshot(event),
+        after={**_snapshot(event), "resources": await resources_of(ctx, event.id)},
     )
     await reschedule_reminders(ctx, event.id)
     return event

@@ -11,6 +11,7 @@ from cadence.booking import service as booking
 from cadence.calendar.models import Event
 from cadence.context import Ctx
 from cadence.events import service
+from cadence.events.analytics_api import router as analytics_router
 from cadence.events.schemas import EventCreate, EventOut, EventUpdate
 from cadence.events.types_api import router as types_router
 from cadence.http.deps import CtxDep, CurrentUser, ManagerDep, ViewerDep, load_org
@@ -161,3 +162,4 @@ async def cancel_event(event_id: str, ctx: CtxDep, user: CurrentUser) -> EventOu
 
 
 router.include_router(types_router)
+router.include_router(analytics_router)

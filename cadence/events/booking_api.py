@@ -20,7 +20,7 @@ from cadence.booking.rules import check_customer_cancel
 from cadence.booking.tickets import public_key_pem
 from cadence.context import Ctx
 from cadence.events import service as events
-from cadence.events.deps import ReadableEvent
+from cadence.events.deps import QuietlyReadableEvent, ReadableEvent, WriteGateDep
 from cadence.events.payments_api import router as payments_router
 from cadence.events.schemas import (
     BookingIn,
@@ -34,7 +34,7 @@ from cadence.events.schemas import (
     WaitlistOut,
     WaitlistStatsOut,
 )
-from cadence.http.deps import CtxDep, CurrentUser, MemberDep, ViewerDep, load_org
+from cadence.http.deps import CtxDep, CurrentUser, MemberDep, StateDep, ViewerDep, load_org
 from cadence.http.schemas import PROBLEM_RESPONSES, Limit, Page
 from cadence.pagination import paginate
 
@@ -78,8 +78,33 @@ async def present_entry(ctx: Ctx, entry: WaitlistEntry) -> WaitlistOut:
 
 
 @router.post("/events/{event_id}/bookings", status_code=201, response_model=BookingOut)
-async def book(event: ReadableEvent, body: BookingIn, ctx: CtxDep, user: CurrentUser) -> BookingOut:
-    """Free bookings are confirmed at once; paid ones are held until paid (see `checkout`)."""
+async def book(
+    gate: WriteGateDep,
+    event: QuietlyReadableEvent,
+    body: BookingIn,
+    ctx: CtxDep,
+    user: CurrentUser,
+    state: StateDep,
+) -> BookingOut:
+    """Free bookings are confirmed at once; paid ones are held until paid (see `checkout`).
+
+    A request that is surely sold out is refused from a read-only transaction, before it
+    queues for the write (and again once its turn has come, before the heavier path).
+    """
+    quick = (
+        body.quantity is not None
+        and not body.items
+        and event.published
+        and event.status != "cancelled"
+    )
+    if quick and body.quantity is not None:
+        async with state.read_sessions() as session:
+            reading = Ctx(session=session, settings=state.settings, clock=state.clock)
+            await service.surely_sold_out(reading, event_id=event.id, quantity=body.quantity)
+    await gate.enter()
+    if quick and body.quantity is not None:
+        await service.surely_sold_out(ctx, event_id=event.id, quantity=body.quantity)
+    event = await ctx.session.merge(event, load=False)
     await holds.sweep(ctx, event_id=event.id)
     booking, issued = await service.book(
         ctx,
@@ -193,14 +218,14 @@ async def my_waitlist_entry(entry_id: str, ctx: CtxDep, user: CurrentUser) -> Wa
 
 @router.post("/waitlist/{entry_id}/accept", response_model=BookingOut)
 async def accept_offer(entry_id: str, ctx: CtxDep, user: CurrentUser) -> BookingOut:
-    entry = await waitlist.entry_for(ctx, entry_id=entry_id, user=user)
+    entry = await waitlist.entry_for(ctx, entry_id=entry_id, user=user, lock=True)
     booking, issued = await waitlist.accept(ctx, entry=entry)
     return await present(ctx, booking, issued)
 
 
 @router.post("/waitlist/{entry_id}/leave", response_model=WaitlistOut)
 async def leave_waitlist(entry_id: str, ctx: CtxDep, user: CurrentUser) -> WaitlistOut:
-    entry = await waitlist.entry_for(ctx, entry_id=entry_id, user=user)
+    entry = await waitlist.entry_for(ctx, entry_id=entry_id, user=user, lock=True)
     await waitlist.leave(ctx, entry=entry)
     return await present_entry(ctx, entry)
 

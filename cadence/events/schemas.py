@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal, Self
 
 from pydantic import Field, model_validator
@@ -204,3 +204,33 @@ class TicketKeyOut(Output):
     algorithm: str
     public_key_pem: str
     format: str
+
+
+class AnalyticsDayOut(Output):
+    day: date
+    bookings: int
+    seats: int
+    revenue_cents: int
+    cancelled: int
+
+
+class AnalyticsOut(Output):
+    """An event's figures; rates are 0-1, None where there is nothing to divide by."""
+
+    event_id: str
+    currency: str
+    capacity: int
+    days: list[AnalyticsDayOut]
+    bookings_confirmed: int
+    seats_confirmed: int
+    revenue_cents: int
+    holds_started: int
+    holds_paid: int
+    hold_conversion: float | None
+    waitlist: WaitlistStatsOut
+    sold_out_at: datetime | None
+    sell_out_seconds: float | None
+    tickets_issued: int
+    checked_in: int
+    checkin_rate: float | None
+    no_shows: int | None

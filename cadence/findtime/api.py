@@ -43,7 +43,11 @@ def slot_out(slot: Slot) -> SlotOut:
 
 @router.post("/orgs/{org_id}/find-a-time", response_model=FindTimeOut)
 async def find_a_time(body: FindTimeIn, ctx: CtxDep, membership: ViewerDep) -> FindTimeOut:
-    """Rank the slots where the listed members can meet, best first (see the contract)."""
+    """Rank the slots where the listed members can meet, best first (see the contract).
+
+    Optional `resources`: ids of the organisation's resources that must all be free (open,
+    and not booked by another event) for the whole slot; they are not attendees.
+    """
     slots = await service.find_time(
         ctx,
         org_id=membership.org_id,
@@ -55,6 +59,7 @@ async def find_a_time(body: FindTimeIn, ctx: CtxDep, membership: ViewerDep) -> F
         granularity=timedelta(minutes=body.granularity_minutes),
         min_attendees=body.min_attendees,
         limit=body.limit,
+        resource_ids=body.resources,
     )
     return FindTimeOut(items=[slot_out(s) for s in slots])
 

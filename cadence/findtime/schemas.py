@@ -27,6 +27,8 @@ class FindTimeIn(Input):
     optional: list[UserId] = Field(default_factory=list, max_length=500)
     min_attendees: int = Field(default=1, ge=0)
     limit: int = Field(default=10, ge=1, le=100)
+    # Beyond the contract: the organisation's resources (rooms, kit) that must all be free.
+    resources: list[UserId] = Field(default_factory=list, max_length=50)
 
 
 class UnavailableOut(BaseModel):

@@ -4,7 +4,8 @@ The ranking and the semantics are the pure core's (`cadence.time.findtime`); thi
 only checks tenancy (every listed person must be a member of the organisation, else 404) and
 builds the core's `Person` values with two availability queries and three busy-time queries,
 whatever the number of people, plus two for the organisation's holiday calendars (applied
-to everybody asked, in the organisation's zone).
+to everybody asked, in the organisation's zone). Resources (rooms, kit) asked for must be
+the organisation's (else 404) and all free: their layers and the events that book them.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from cadence.availability.holidays import holidays_of
+from cadence.availability.resources import ensure_resources, resources_availability
 from cadence.availability.service import availability_of
-from cadence.calendar.busy import busy_of
+from cadence.calendar.busy import busy_of, resource_busy_of
 from cadence.calendar.service import ensure_members
 from cadence.context import Ctx
 from cadence.errors import InvalidInput
@@ -55,6 +57,26 @@ async def people(
     return [Person(uid, layers[uid], busy[uid]) for uid in ids]
 
 
+async def resources(
+    ctx: Ctx,
+    resource_ids: Sequence[str],
+    window_start: datetime,
+    window_end: datetime,
+    *,
+    org_id: str,
+    skip_event: str | None = None,
+) -> list[Person]:
+    """The core's view of each resource (layers and bookings); another org's answers 404."""
+    ids = list(dict.fromkeys(resource_ids))
+    if not ids:
+        return []
+    layers = await resources_availability(
+        ctx, org_id=org_id, resource_ids=ids, window_start=window_start, window_end=window_end
+    )
+    busy = await resource_busy_of(ctx, ids, window_start, window_end, skip_event=skip_event)
+    return [Person(rid, layers[rid], busy[rid]) for rid in ids]
+
+
 async def find_time(
     ctx: Ctx,
     *,
@@ -67,10 +89,13 @@ async def find_time(
     granularity: timedelta,
     min_attendees: int,
     limit: int,
+    resource_ids: Sequence[str] = (),
 ) -> list[Slot]:
     listed = list(dict.fromkeys([*required, *optional]))
     await ensure_members(ctx, org_id=org_id, user_ids=listed)
+    await ensure_resources(ctx, org_id=org_id, resource_ids=resource_ids)
     check_window(window_start, window_end)
+    rooms = await resources(ctx, resource_ids, window_start, window_end, org_id=org_id)
     asked = await people(ctx, listed, window_start, window_end, org_id=org_id)
     try:
         return find_a_time(
@@ -83,6 +108,7 @@ async def find_time(
             granularity=granularity,
             min_attendees=min_attendees,
             limit=limit,
+            resources=rooms,
         )
     except FindTimeError as exc:
         raise InvalidInput(exc.message, field=exc.field) from None

@@ -6,13 +6,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from sqlalchemy import select
 
-from cadence.context import unit_of_work
+from cadence.context import Ctx, unit_of_work
 from cadence.http.deps import AdminDep, CtxDep, CurrentUser, StateDep
 from cadence.http.schemas import PROBLEM_RESPONSES, Limit, Page
-from cadence.notify import push, service, timing, webhooks
-from cadence.notify.models import PushSubscription
+from cadence.notify import push, reminders, service, timing, webhooks
 from cadence.notify.schemas import (
     DeliveryAttemptOut,
     NotificationOut,
@@ -88,6 +86,12 @@ async def send_test(ctx: CtxDep, membership: AdminDep, user: CurrentUser) -> Not
     return NotificationOut.model_validate(row)
 
 
+async def _check_url(ctx: Ctx, url: str) -> None:
+    """SSRF check of a webhook URL; the read transaction ends first (DNS can be slow)."""
+    await ctx.session.commit()
+    await webhooks.check_url(ctx.settings, url)
+
+
 @router.get("/orgs/{org_id}/webhooks", response_model=list[WebhookOut])
 async def list_webhooks(ctx: CtxDep, membership: AdminDep) -> list[WebhookOut]:
     hooks = await webhooks.list_for_org(ctx, org_id=membership.org_id)
@@ -96,6 +100,7 @@ async def list_webhooks(ctx: CtxDep, membership: AdminDep) -> list[WebhookOut]:
 
 @router.post("/orgs/{org_id}/webhooks", status_code=201, response_model=WebhookCreated)
 async def create_webhook(ctx: CtxDep, membership: AdminDep, body: WebhookCreate) -> WebhookCreated:
+    await _check_url(ctx, str(body.url))
     hook = await webhooks.create(
         ctx, org_id=membership.org_id, url=str(body.url), event_types=body.event_types
     )
@@ -112,6 +117,9 @@ async def get_webhook(ctx: CtxDep, membership: AdminDep, webhook_id: str) -> Web
 async def update_webhook(
     ctx: CtxDep, membership: AdminDep, webhook_id: str, body: WebhookUpdate
 ) -> WebhookOut:
+    await webhooks.get(ctx, org_id=membership.org_id, webhook_id=webhook_id)  # 404 first
+    if body.url is not None:
+        await _check_url(ctx, str(body.url))
     hook = await webhooks.update(
         ctx,
         org_id=membership.org_id,
@@ -146,23 +154,9 @@ async def webhook_deliveries(
 async def subscribe_push(
     ctx: CtxDep, user: CurrentUser, body: PushSubscriptionIn
 ) -> PushSubscriptionOut:
-    endpoint = str(body.endpoint)
-    row = (
-        await ctx.session.scalars(
-            select(PushSubscription).where(PushSubscription.endpoint == endpoint)
-        )
-    ).first()
-    if row is None:
-        row = PushSubscription(
-            endpoint=endpoint,
-            created_at=ctx.now(),
-            user_id=user.id,
-            p256dh=body.p256dh,
-            auth=body.auth,
-        )
-        ctx.session.add(row)
-    row.user_id, row.p256dh, row.auth = user.id, body.p256dh, body.auth
-    await ctx.session.flush()
+    row = await push.subscribe(
+        ctx, user_id=user.id, endpoint=str(body.endpoint), p256dh=body.p256dh, auth=body.auth
+    )
     return PushSubscriptionOut.model_validate(row)
 
 
@@ -198,6 +192,7 @@ async def set_timing(ctx: CtxDep, user: CurrentUser, body: TimingIn) -> TimingOu
         quiet_end=body.quiet_end,
         digest_minutes=body.digest_minutes,
     )
+    await reminders.reschedule_for_person(ctx, user.id)
     return TimingOut(
         reminder_minutes=timing.reminder_minutes(row),
         quiet_start=row.quiet_start,

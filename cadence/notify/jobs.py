@@ -89,7 +89,7 @@ async def deliver_webhook(run: JobRun) -> None:
         if found is None or found[0].status == "delivered" or not found[1].active:
             return
         delivery, hook = found
-    code, error = await webhooks.post(hook, delivery, now=run.clock.now())
+    code, error = await webhooks.post(hook, delivery, now=run.clock.now(), settings=run.settings)
     ok = code is not None and 200 <= code < 300
     status = "delivered" if ok else ("dead" if run.is_last_attempt else "failed")
     async with run.unit_of_work(complete=ok) as ctx:

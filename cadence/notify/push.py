@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid  # type: ignore[import-untyped]
 from pywebpush import WebPushException, webpush_async  # type: ignore[import-untyped]
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -105,6 +105,44 @@ async def queue_push(
             org_id=org_id,
         )
     return len(subs)
+
+
+async def subscribe(
+    ctx: Ctx, *, user_id: str, endpoint: str, p256dh: str, auth: str
+) -> PushSubscription:
+    """Store a browser's subscription for `user_id` (a known endpoint changes hands)."""
+    row = (
+        await ctx.session.scalars(
+            select(PushSubscription).where(PushSubscription.endpoint == endpoint)
+        )
+    ).first()
+    if row is None:
+        row = PushSubscription(endpoint=endpoint, created_at=ctx.now())
+        ctx.session.add(row)
+    row.user_id, row.p256dh, row.auth = user_id, p256dh, auth
+    await ctx.session.flush()
+    return row
+
+
+async def unsubscribe(ctx: Ctx, *, user_id: str, endpoint: str) -> bool:
+    """Forget one of the person's subscriptions; False if they had none at `endpoint`."""
+    row = (
+        await ctx.session.scalars(
+            select(PushSubscription).where(
+                PushSubscription.endpoint == endpoint, PushSubscription.user_id == user_id
+            )
+        )
+    ).first()
+    if row is None:
+        return False
+    await ctx.session.delete(row)
+    await ctx.session.flush()
+    return True
+
+
+async def subscription_count(ctx: Ctx, *, user_id: str) -> int:
+    query = select(func.count()).where(PushSubscription.user_id == user_id)
+    return int(await ctx.session.scalar(query) or 0)
 
 
 def _claims(run: JobRun) -> dict[str, str | int]:

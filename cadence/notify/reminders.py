@@ -9,16 +9,17 @@ sent twice; a moved event gets new keys and new reminders.
 
 Recurring events get a job per occurrence within `HORIZON`; each reminder re-arms its series
 when it runs, and an hourly periodic job (`notify.reminders.refresh`) keeps the horizon
-filled. One-off events are scheduled in full at once. The handler checks again when it runs
-(event still on, person still coming, occurrence still at that time), so a job that escaped
-deletion does nothing.
+filled. One-off events are scheduled in full at once. A person who changes their offsets
+gets every event ahead of them re-planned (`reschedule_for_person`). The handler checks
+again when it runs (event still on, person still coming, occurrence still at that time), so
+a job that escaped deletion does nothing.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, exists, select
+from sqlalchemy import and_, delete, exists, or_, select
 
 from cadence.accounts.models import User
 from cadence.calendar.convert import occurrences_of, overrides_of
@@ -103,6 +104,26 @@ async def reschedule_reminders(ctx: Ctx, event_id: str) -> int:
                 )
                 count += 1
     return count
+
+
+async def reschedule_for_person(ctx: Ctx, user_id: str) -> int:
+    """After a person changes their reminder offsets: re-plan every event still ahead that
+    they attend (reminders already sent keep their done jobs). Returns how many events."""
+    event_ids = list(
+        await ctx.session.scalars(
+            select(EventAttendee.event_id)
+            .join(Event, Event.id == EventAttendee.event_id)
+            .where(
+                EventAttendee.user_id == user_id,
+                EventAttendee.rsvp != "declined",
+                Event.status != "cancelled",
+                or_(Event.ends_at > ctx.now(), Event.rrule.is_not(None)),
+            )
+        )
+    )
+    for event_id in event_ids:
+        await reschedule_reminders(ctx, event_id)
+    return len(event_ids)
 
 
 def _ahead(minutes: int) -> str:

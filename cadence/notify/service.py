@@ -13,8 +13,8 @@ from sqlalchemy import func, select, update
 
 from cadence.accounts.models import User
 from cadence.context import Ctx
-from cadence.errors import NotFound
-from cadence.notify import digest, push, timing
+from cadence.errors import InvalidInput, NotFound
+from cadence.notify import digest, kinds, push, timing
 from cadence.notify.models import Notification, NotificationPreference
 from cadence.notify.outbox import queue_email
 from cadence.pagination import Page, paginate
@@ -50,6 +50,41 @@ async def set_preference(
     row.enabled = enabled
     await ctx.session.flush()
     return row
+
+
+async def preference_grid(ctx: Ctx, *, user_id: str) -> list[tuple[str, dict[str, bool]]]:
+    """Every kind the person can tune with its effective setting per channel.
+
+    Known kinds, then kinds they received or set, then "*" (everything else); a missing
+    preference falls back to "*" and then to on, exactly as `wants` decides.
+    """
+    rows = {(p.kind, p.channel): p.enabled for p in await preferences(ctx, user_id=user_id)}
+    received = await ctx.session.scalars(
+        select(Notification.kind).where(Notification.user_id == user_id).distinct()
+    )
+    ordered = list(kinds.KINDS)
+    for kind in sorted({*received, *(k for k, _ in rows)} - {kinds.EVERYTHING_ELSE}):
+        if kind not in ordered:
+            ordered.append(kind)
+    ordered.append(kinds.EVERYTHING_ELSE)
+    return [
+        (
+            kind,
+            {
+                channel: rows.get((kind, channel), rows.get((kinds.EVERYTHING_ELSE, channel), True))
+                for channel in kinds.CHANNELS
+            },
+        )
+        for kind in ordered
+    ]
+
+
+async def set_preferences(ctx: Ctx, *, user_id: str, grid: dict[tuple[str, str], bool]) -> None:
+    """Store a whole grid of (kind, channel) → on/off in the caller's transaction."""
+    for (kind, channel), enabled in grid.items():
+        if channel not in kinds.CHANNELS:
+            raise InvalidInput(f"Unknown channel {channel!r}.", field="preferences")
+        await set_preference(ctx, user_id=user_id, kind=kind, channel=channel, enabled=enabled)
 
 
 async def wants(ctx: Ctx, *, user_id: str, kind: str, channel: str) -> bool:

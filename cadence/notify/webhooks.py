@@ -19,13 +19,15 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
+from cadence import netguard
 from cadence.context import Ctx
 from cadence.db import new_id
-from cadence.errors import NotFound
+from cadence.errors import InvalidInput, NotFound
 from cadence.jobs import enqueue
 from cadence.notify.models import DeliveryAttempt, Webhook, WebhookDelivery
 from cadence.pagination import Page, paginate
 from cadence.realtime import events as realtime_events
+from cadence.settings import Settings
 
 DELIVER_JOB = "webhook.deliver"
 SIGNATURE_HEADER = "Cadence-Signature"
@@ -47,10 +49,34 @@ def verify(secret: str, header: str, body: bytes) -> bool:
     return hmac.compare_digest(expected, header)
 
 
+def _guard_options(settings: Settings) -> dict[str, bool]:
+    allow = settings.webhook_allow_private
+    return {"allow_private": allow, "loopback_in_dev": allow}
+
+
+async def check_url(settings: Settings, url: str) -> None:
+    """Refuse a webhook URL on a loopback, private or link-local address (SSRF), 422.
+
+    Resolves the host: call it with no transaction open. Delivery checks again, since
+    what a name resolves to can change.
+    """
+    try:
+        await netguard.resolve_public(url, settings, **_guard_options(settings))
+    except netguard.BlockedAddress as exc:
+        raise InvalidInput(str(exc), field="url") from None
+
+
 async def post(
-    hook: Webhook, delivery: WebhookDelivery, *, now: datetime
+    hook: Webhook, delivery: WebhookDelivery, *, now: datetime, settings: Settings
 ) -> tuple[int | None, str | None]:
-    """POST one delivery; returns (status code, error). Never raises for network trouble."""
+    """POST one delivery; returns (status code, error). Never raises for network trouble.
+
+    The connection goes to the address that passed the SSRF check (`cadence.netguard`).
+    """
+    try:
+        target = await netguard.resolve_public(hook.url, settings, **_guard_options(settings))
+    except netguard.BlockedAddress as exc:
+        return None, f"refused: {exc}"
     body = json.dumps({"id": delivery.id, **delivery.payload}, separators=(",", ":")).encode()
     headers = {
         "Content-Type": "application/json",
@@ -58,10 +84,16 @@ async def post(
         DELIVERY_HEADER: delivery.id,
         "Cadence-Event": delivery.event_type,
         SIGNATURE_HEADER: sign(hook.secret, int(now.timestamp()), body),
+        "Host": target.host_header,
     }
     try:
         async with httpx.AsyncClient(timeout=10, follow_redirects=False) as client:
-            response = await client.post(hook.url, content=body, headers=headers)
+            response = await client.post(
+                target.pinned,
+                content=body,
+                headers=headers,
+                extensions={"sni_hostname": target.hostname},
+            )
     except httpx.HTTPError as exc:
         return None, f"{type(exc).__name__}: {exc}"[:2000]
     return response.status_code, None if response.is_success else response.text[:500]

@@ -4,13 +4,23 @@ Order of the handshake, which is what makes resume lossless and duplicate-free:
 authenticate, subscribe to the hub (live events start queueing), then read the replay log
 (`after`) or its current end (no `after`), then accept and send the replay; queued live
 events at or below the last id sent (or the starting point) are skipped.
+
+A connection lives as long as its credentials: when the access token (or the web login of a
+cookie connection) expires, the server closes it with code 4401 ("token expired"). A client
+keeps it open by sending `{"type": "refresh", "token": "<new access token>"}` (a token of the
+same person) before then; a refresh with a bad token closes it with 4401 at once. Other
+close codes: 1013 when the client reads too slowly (reconnect with `after`). Which
+organisations a connection hears follows membership changes while it is open (see
+`cadence.realtime.hub`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, WebSocket
@@ -20,6 +30,7 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 from cadence.accounts import orgs as org_service
 from cadence.accounts import sessions
 from cadence.accounts.models import User
+from cadence.accounts.security import read_access_token
 from cadence.context import Ctx
 from cadence.errors import CadenceError
 from cadence.http.state import AppState
@@ -30,26 +41,39 @@ log = logging.getLogger("cadence.realtime")
 router = APIRouter(prefix="/api/v1", tags=["live"])
 
 SESSION_COOKIE = "cadence_session"  # the web UI's cookie (cadence.web.session)
-UNAUTHORIZED = 4401
+UNAUTHORIZED = 4401  # refused, or the credentials expired / a refresh was refused
 OVERLOADED = 1013
+# How often an open connection compares its expiry with the clock (at most; it also wakes
+# exactly at the expiry).
+EXPIRY_CHECK_SECONDS = 30.0
 
 
-async def _authenticate(websocket: WebSocket, state: AppState) -> tuple[User, set[str]] | None:
+async def _token_login(ctx: Ctx, token: str) -> tuple[User, datetime]:
+    """The person of an access token and when the token (or its login) ends."""
+    user, login = await sessions.user_for_access_token(ctx, token)
+    claims = read_access_token(token, secret=ctx.settings.secret_key, now=ctx.now())
+    return user, min(claims.expires_at, login.expires_at)
+
+
+async def _authenticate(
+    websocket: WebSocket, state: AppState
+) -> tuple[User, set[str], datetime] | None:
     token = websocket.query_params.get("token")
     cookie = websocket.cookies.get(SESSION_COOKIE)
     async with state.read_sessions() as session:
         ctx = Ctx(session=session, settings=state.settings, clock=state.clock)
         try:
             if token:
-                user, _ = await sessions.user_for_access_token(ctx, token)
+                user, expires_at = await _token_login(ctx, token)
             elif cookie and _same_origin(websocket, state):
-                user, _ = await sessions.user_for_web_token(ctx, cookie)
+                user, login = await sessions.user_for_web_token(ctx, cookie)
+                expires_at = login.expires_at
             else:
                 return None
         except CadenceError:
             return None
         orgs = {org.id for org, _role in await org_service.orgs_of(ctx, user.id)}
-    return user, orgs
+    return user, orgs, expires_at
 
 
 def _same_origin(websocket: WebSocket, state: AppState) -> bool:
@@ -99,9 +123,10 @@ async def live(websocket: WebSocket) -> None:
     if found is None or hub is None:
         await _refuse(websocket)
         return
-    user, org_ids = found
+    user, org_ids, expires_at = found
     after = _after(websocket)
     conn = Connection(user.id, org_ids)
+    conn.expires_at = expires_at
     hub.subscribe(conn)
     try:
         await _serve(websocket, hub, conn, state, after)
@@ -115,7 +140,7 @@ async def _serve(
     async with state.read_sessions() as session:
         floor = after if after is not None else await service.last_id(session)
     await websocket.accept()
-    reader = asyncio.create_task(_drain_incoming(websocket))
+    reader = asyncio.create_task(_read_incoming(websocket, conn, state))
     try:
         if after is not None:
             cursor = after
@@ -131,7 +156,7 @@ async def _serve(
                     break
             # Ids follow commit order, so everything up to the last one replayed was sent.
             floor = cursor
-        await _forward(websocket, conn, floor, reader)
+        await _forward(websocket, conn, floor, reader, state)
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
@@ -140,32 +165,92 @@ async def _serve(
             await reader
 
 
+async def _close(websocket: WebSocket, code: int, reason: str = "") -> None:
+    if websocket.client_state == WebSocketState.CONNECTED:
+        await websocket.close(code=code, reason=reason)
+
+
+async def _expiry(conn: Connection, state: AppState) -> None:
+    """Return once the connection's credentials have expired (a refresh moves the time)."""
+    while True:
+        left = (conn.expires_at - state.clock.now()).total_seconds() if conn.expires_at else None
+        if left is not None and left <= 0:
+            return
+        await asyncio.sleep(
+            EXPIRY_CHECK_SECONDS if left is None else min(left, EXPIRY_CHECK_SECONDS)
+        )
+
+
 async def _forward(
-    websocket: WebSocket, conn: Connection, floor: int, reader: asyncio.Task[None]
+    websocket: WebSocket,
+    conn: Connection,
+    floor: int,
+    reader: asyncio.Task[str | None],
+    state: AppState,
 ) -> None:
+    """Send live events until the client leaves, reads too slowly, or its credentials end.
+
+    One long-lived sending task per connection: a fan-out to a thousand connections then
+    costs a queue hand-off and a send each, not a set of new tasks each.
+    """
+    pump = asyncio.create_task(_pump(websocket, conn, floor))
     overflow = asyncio.create_task(conn.overflowed.wait())
+    expired = asyncio.create_task(_expiry(conn, state))
     try:
-        while not reader.done():
-            getter = asyncio.create_task(conn.queue.get())
-            done, _ = await asyncio.wait(
-                {getter, reader, overflow}, return_when=asyncio.FIRST_COMPLETED
-            )
-            if getter not in done:
-                getter.cancel()
-                if overflow in done and websocket.client_state == WebSocketState.CONNECTED:
-                    await websocket.close(code=OVERLOADED)
-                return
-            event = getter.result()
-            if event.id <= floor:
-                continue
-            await websocket.send_json(event.message())
+        done, _ = await asyncio.wait(
+            {pump, reader, overflow, expired}, return_when=asyncio.FIRST_COMPLETED
+        )
+        pump.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pump  # re-raises a failed send (the client went away)
+        if overflow in done:
+            await _close(websocket, OVERLOADED)
+        elif expired in done:
+            await _close(websocket, UNAUTHORIZED, "token expired")
+        elif reader in done and (refused := _refusal(reader)) is not None:
+            await _close(websocket, UNAUTHORIZED, refused)
     finally:
         overflow.cancel()
+        expired.cancel()
 
 
-async def _drain_incoming(websocket: WebSocket) -> None:
-    """Ignore what the client sends; return when it goes away."""
+async def _pump(websocket: WebSocket, conn: Connection, floor: int) -> None:
+    while True:
+        event = await conn.queue.get()
+        if event.id > floor:
+            await websocket.send_text(event.wire)
+
+
+def _refusal(reader: asyncio.Task[str | None]) -> str | None:
+    if reader.cancelled() or reader.exception() is not None:
+        return None
+    return reader.result()
+
+
+async def _read_incoming(websocket: WebSocket, conn: Connection, state: AppState) -> str | None:
+    """Apply the client's token refreshes; ignore anything else it sends.
+
+    Returns None when the client goes away, or the reason to close when a refresh fails.
+    """
     while True:
         message = await websocket.receive()
         if message["type"] == "websocket.disconnect":
-            return
+            return None
+        try:
+            sent = json.loads(message.get("text") or "null")
+        except ValueError:
+            continue
+        if not isinstance(sent, dict) or sent.get("type") != "refresh":
+            continue
+        token = sent.get("token")
+        async with state.read_sessions() as session:
+            ctx = Ctx(session=session, settings=state.settings, clock=state.clock)
+            try:
+                if not isinstance(token, str):
+                    return "refresh without a token"
+                user, expires_at = await _token_login(ctx, token)
+            except CadenceError:
+                return "refresh refused"
+        if user.id != conn.user_id:
+            return "refresh for another person"
+        conn.expires_at = max(expires_at, conn.expires_at or expires_at)

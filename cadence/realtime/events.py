@@ -7,24 +7,38 @@ committed event below N, so resuming with `after=N` loses nothing. (Taking the l
 very end of the transaction keeps it short and means no row lock is ever waited for while
 holding it, so it cannot deadlock.) After commit the events are handed to the process's hub,
 which fans them out in memory and through Redis.
+
+Membership rows added or deleted in a transaction become `member.added` / `member.removed`
+rows of it (an `after_flush` hook; no caller has to remember), addressed to no client
+(`HUB_ONLY`): hubs use them to move live subscriptions in or out of the organisation.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import event, insert, text
 from sqlalchemy.orm import Session
 
+from cadence.accounts.models import Membership, Organisation
+from cadence.clock import SystemClock
 from cadence.context import Ctx
 from cadence.realtime.models import DomainEvent
 
 PENDING = "cadence.realtime.pending"
+UNANNOUNCED = "cadence.realtime.unannounced"
+# Membership changes travel the log and Redis like events, for the hubs only: addressed to
+# this pseudo-person, no client ever receives or replays them (they are not API events).
+HUB_ONLY = "~hub"
+MEMBER_ADDED = "member.added"
+MEMBER_REMOVED = "member.removed"
 # pg_advisory_xact_lock key serialising the assignment of event ids (arbitrary constant).
 LOCK_KEY = 0x0CADE11CE
 
@@ -47,6 +61,11 @@ class Event:
             "at": self.at.isoformat(),
             "data": self.data,
         }
+
+    @cached_property
+    def wire(self) -> str:
+        """`message()` as JSON text, serialised once however many connections receive it."""
+        return json.dumps(self.message(), separators=(",", ":"), ensure_ascii=False)
 
     def to_json(self) -> str:
         return json.dumps({**self.message(), "user_id": self.user_id})
@@ -114,6 +133,14 @@ def register_event_type(name: str, schema: type[BaseModel] = AnyData) -> None:
 class _Pending:
     rows: list[dict[str, Any]] = field(default_factory=list)
     committed: list[Event] = field(default_factory=list)
+    announced: bool = False  # a Ctx after-commit action announces it
+
+
+def _pending_of(session: Session) -> _Pending:
+    pending: _Pending | None = session.info.get(PENDING)
+    if pending is None:
+        pending = session.info[PENDING] = _Pending()
+    return pending
 
 
 async def publish(
@@ -127,10 +154,9 @@ async def publish(
     if schema is None:
         raise ValueError(f"unknown event type {type!r}: declare it with register_event_type")
     payload = schema.model_validate(data).model_dump(mode="json")
-    pending = ctx.session.sync_session.info.get(PENDING)
-    if pending is None:
-        pending = _Pending()
-        ctx.session.sync_session.info[PENDING] = pending
+    pending = _pending_of(ctx.session.sync_session)
+    if not pending.announced:
+        pending.announced = True
         ctx.on_commit(lambda: _announce(pending))
     pending.rows.append(
         {"org_id": org_id, "type": type, "data": payload, "user_id": user_id, "at": ctx.now()}
@@ -148,11 +174,40 @@ async def _announce(pending: _Pending) -> None:
         await hub.announce(pending.committed)
 
 
+@event.listens_for(Session, "after_flush")
+def _membership_changes(session: Session, _context: object) -> None:
+    """Memberships added or deleted in this flush become hub-only `member.*` rows of the
+    same transaction, so live subscriptions follow them (a removed member stops receiving)."""
+    changes = [(MEMBER_ADDED, m) for m in session.new if isinstance(m, Membership)]
+    gone = {o.id for o in session.deleted if isinstance(o, Organisation)}
+    changes += [
+        (MEMBER_REMOVED, m)
+        for m in session.deleted
+        if isinstance(m, Membership) and m.org_id not in gone  # its events go with it
+    ]
+    if not changes:
+        return
+    pending = _pending_of(session)
+    now = SystemClock().now()  # no Ctx (and so no injected clock) reaches a flush hook
+    for type_, membership in changes:
+        pending.rows.append(
+            {
+                "org_id": membership.org_id,
+                "type": type_,
+                "data": {"user_id": membership.user_id},
+                "user_id": HUB_ONLY,
+                "at": now,
+            }
+        )
+
+
 @event.listens_for(Session, "before_commit")
 def _write_pending(session: Session) -> None:
     pending: _Pending | None = session.info.pop(PENDING, None)
     if pending is None or not pending.rows:
         return
+    if not pending.announced:  # only membership changes: no Ctx to announce after commit
+        session.info[UNANNOUNCED] = pending
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
     for row in pending.rows:
@@ -162,6 +217,24 @@ def _write_pending(session: Session) -> None:
         pending.committed.append(Event(id=int(new_id), **row))
 
 
+@event.listens_for(Session, "after_commit")
+def _announce_unannounced(session: Session) -> None:
+    pending: _Pending | None = session.info.pop(UNANNOUNCED, None)
+    if pending is None or not pending.committed:
+        return
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # a synchronous session (migrations, scripts): the poll catches up
+        return
+    task = loop.create_task(_announce(pending))
+    _BACKGROUND.add(task)
+    task.add_done_callback(_BACKGROUND.discard)
+
+
+_BACKGROUND: set[asyncio.Task[None]] = set()
+
+
 @event.listens_for(Session, "after_rollback")
 def _drop_pending(session: Session) -> None:
     session.info.pop(PENDING, None)
+    session.info.pop(UNANNOUNCED, None)

@@ -16,18 +16,19 @@ import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 
 import redis.asyncio as aioredis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cadence.db import make_sessionmaker, new_id, read_only
 from cadence.realtime import service
-from cadence.realtime.events import Event
+from cadence.realtime.events import HUB_ONLY, MEMBER_ADDED, MEMBER_REMOVED, Event
 from cadence.settings import Settings
 
 log = logging.getLogger("cadence.realtime")
 
-CHANNEL = "cadence:events"
+CHANNEL = "events"  # under the deployment's namespace: "<Settings.redis_namespace>:events"
 RECENT = 20_000
 
 
@@ -39,6 +40,7 @@ class Connection:
         self.org_ids = org_ids
         self.queue: asyncio.Queue[Event] = asyncio.Queue(maxsize)
         self.overflowed = asyncio.Event()
+        self.expires_at: datetime | None = None  # when its credentials end (realtime.api)
 
     def offer(self, event: Event) -> None:
         if event.user_id is not None and event.user_id != self.user_id:
@@ -57,15 +59,16 @@ class Hub:
         *,
         serve_clients: bool = True,
         poll_interval: float = 2.0,
-        channel: str = CHANNEL,
+        channel: str | None = None,
     ) -> None:
         self.settings = settings
         self.read_sessions = make_sessionmaker(read_only(engine))
         self.serve_clients = serve_clients
         self.poll_interval = poll_interval
-        self.channel = channel
+        self.channel = channel or f"{settings.redis_namespace}:{CHANNEL}"
         self.origin = new_id()
         self.by_org: dict[str, set[Connection]] = {}
+        self.by_user: dict[str, set[Connection]] = {}
         self.recent: OrderedDict[int, None] = OrderedDict()
         self.redis: aioredis.Redis | None = None
         self.tasks: list[asyncio.Task[None]] = []
@@ -97,20 +100,29 @@ class Hub:
             await self.redis.aclose()
 
     def subscribe(self, conn: Connection) -> None:
+        self.by_user.setdefault(conn.user_id, set()).add(conn)
         for org in conn.org_ids:
             self.by_org.setdefault(org, set()).add(conn)
 
     def unsubscribe(self, conn: Connection) -> None:
-        for org in conn.org_ids:
-            members = self.by_org.get(org)
-            if members is not None:
-                members.discard(conn)
-                if not members:
-                    del self.by_org[org]
+        for org in list(conn.org_ids):
+            self._leave(conn, org)
+        mine = self.by_user.get(conn.user_id)
+        if mine is not None:
+            mine.discard(conn)
+            if not mine:
+                del self.by_user[conn.user_id]
+
+    def _leave(self, conn: Connection, org: str) -> None:
+        members = self.by_org.get(org)
+        if members is not None:
+            members.discard(conn)
+            if not members:
+                del self.by_org[org]
 
     @property
     def connection_count(self) -> int:
-        return len({c for conns in self.by_org.values() for c in conns})
+        return sum(len(conns) for conns in self.by_user.values())
 
     def dispatch(self, event: Event) -> None:
         """Hand one event to every local connection of its organisation, once."""
@@ -119,8 +131,22 @@ class Hub:
         self.recent[event.id] = None
         if len(self.recent) > RECENT:
             self.recent.popitem(last=False)
+        if event.user_id == HUB_ONLY:
+            self._follow_membership(event)
+            return
         for conn in list(self.by_org.get(event.org_id, ())):
             conn.offer(event)
+
+    def _follow_membership(self, event: Event) -> None:
+        """A member removed stops receiving the organisation's events at once; one added
+        starts receiving them on the connections already open."""
+        for conn in list(self.by_user.get(str(event.data.get("user_id")), ())):
+            if event.type == MEMBER_REMOVED:
+                conn.org_ids.discard(event.org_id)
+                self._leave(conn, event.org_id)
+            elif event.type == MEMBER_ADDED:
+                conn.org_ids.add(event.org_id)
+                self.by_org.setdefault(event.org_id, set()).add(conn)
 
     async def announce(self, events: list[Event]) -> None:
         """After commit: local clients first, then every other process through Redis."""
@@ -170,7 +196,7 @@ class Hub:
                 return
             try:
                 async with self.read_sessions() as session:
-                    if not self.by_org:  # nobody to serve: just keep the cursor current
+                    if not self.by_user:  # nobody to serve: just keep the cursor current
                         cursor = max(cursor, await service.last_id(session))
                         continue
                     events = await service.events_after(session, after=cursor, limit=1000)

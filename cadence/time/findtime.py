@@ -100,6 +100,35 @@ class Busy:
         object.__setattr__(self, "start_minute", int(s // 60))
         object.__setattr__(self, "end_minute", -int(-e // 60))
 
+    @classmethod
+    def from_minutes(
+        cls,
+        start_minute: int,
+        end_minute: int,
+        title: str | None = None,
+        source: str | None = None,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> Busy:
+        """Busy time stored as whole UTC minutes (as the database keeps imported time).
+
+        Skips the datetime checks of the constructor, which dominate when tens of
+        thousands are read per request; ``start``/``end`` may pass shared datetimes of
+        those minutes (UTC), else they are computed.
+        """
+        if end_minute < start_minute:
+            raise ValueError("busy time ends before it starts")
+        busy = object.__new__(cls)
+        setattr_ = object.__setattr__
+        setattr_(busy, "start", start if start is not None else from_minute(start_minute))
+        setattr_(busy, "end", end if end is not None else from_minute(end_minute))
+        setattr_(busy, "title", title)
+        setattr_(busy, "source", source)
+        setattr_(busy, "start_minute", start_minute)
+        setattr_(busy, "end_minute", end_minute)
+        return busy
+
 
 @dataclass(frozen=True, slots=True)
 class Person:
@@ -305,12 +334,16 @@ def find_a_time(
     roles: Sequence[RoleNeed] = (),
     rules: SlotRules | None = None,
     now: datetime | None = None,
+    resources: Sequence[Person] = (),
 ) -> list[Slot]:
     """The best slots, best first (contract order), at most ``limit`` of them.
 
     ``people`` must hold every user named in ``required``/``optional`` (extra entries are
-    ignored); someone named in both counts as required. Raises :class:`FindTimeError` for an
-    invalid request (unknown user, window over 366 days, limit outside 1-100, ...).
+    ignored); someone named in both counts as required. ``resources`` (rooms, kit) must all
+    be free for the whole slot (any level, no busy time, buffers applied) but are not
+    attendees: they count towards neither ``min_attendees`` nor the ranking. Raises
+    :class:`FindTimeError` for an invalid request (unknown user, window over 366 days, limit
+    outside 1-100, ...).
     """
     rules = rules or SlotRules()
     length = _minutes(duration, "duration", positive=True)
@@ -345,6 +378,9 @@ def find_a_time(
     for need in roles:
         holders = np.array([need.role in p.roles for p in asked], dtype=np.bool_)
         ok &= K.count_ranges(grid.can, n_slots, holders[grid.can[0]]) >= need.count
+    if resources:
+        rooms = _grid(resources, ws, we, step, length, rules)
+        ok &= K.count_ranges(rooms.can, n_slots) == len(resources)
     if rules.restricts_time_of_day:
         frame = Person("", Availability(_rules_pattern(rules)))
         allowed = _grid([frame], ws, we, step, length, SlotRules())

@@ -21,9 +21,9 @@ from cadence.http.deps import (
     load_org,
 )
 from cadence.http.schemas import PROBLEM_RESPONSES, Page
-from cadence.venues import hours, nights, reservations
+from cadence.venues import floorplan, holds, hours, nights, reservations
 from cadence.venues import service as venues
-from cadence.venues.models import Reservation, Venue, VenueEventNight
+from cadence.venues.models import Reservation, Venue, VenueEventNight, VenueTable
 from cadence.venues.present import one_staff, present, times_out
 from cadence.venues.schemas import (
     AreaIn,
@@ -38,6 +38,7 @@ from cadence.venues.schemas import (
     HoursEntryIn,
     HoursIn,
     HoursOut,
+    ServiceDay,
     StaffReservationIn,
     StaffReservationOut,
     StaffReservationUpdate,
@@ -188,10 +189,10 @@ async def delete_table(table_id: Id, ctx: CtxDep, venue: ManagerVenue) -> Respon
 
 
 @router.get(STAFF + "/floor", response_model=FloorOut)
-async def floor(day: date, ctx: CtxDep, venue: MemberVenue) -> FloorOut:
+async def floor(day: ServiceDay, ctx: CtxDep, venue: MemberVenue) -> FloorOut:
     """One service day (06:00 to 06:00 local): every table with its reservations."""
     rows = await reservations.of_day(ctx, venue=venue, day=day)
-    shown = [r for r in rows if r.status != "cancelled"]
+    shown = [r for r in rows if r.status not in ("cancelled", "expired")]
     out = await present(ctx, shown, staff=True)
     assigned = await reservations.tables_of(ctx, [r.id for r in shown])
     by_table: dict[str, list[StaffReservationOut]] = {}
@@ -205,13 +206,27 @@ async def floor(day: date, ctx: CtxDep, venue: MemberVenue) -> FloorOut:
     start, end = hours.service_day(day, venue.timezone)
     open_set = await venues.open_time(ctx, venue=venue, start=start, end=end)
     found = await nights.between(ctx, venue=venue, start=start, end=end)
+    now = ctx.now()
+
+    def state(t: VenueTable) -> str:
+        booked = [
+            floorplan.Booked(r.status, r.starts_at, r.ends_at)
+            for r in shown
+            if any(x.id == t.id for x in assigned[r.id])
+        ]
+        return floorplan.state_at(now, booked, active=t.active)
+
     return FloorOut(
         day=day,
         timezone=venue.timezone,
         opens=[TimeOut(starts_at=i.start, ends_at=i.end) for i in open_set],
         areas=[AreaOut.model_validate(a) for a in await venues.list_areas(ctx, venue=venue)],
         tables=[
-            FloorTableOut(table=TableOut.model_validate(t), reservations=by_table.get(t.id, []))
+            FloorTableOut(
+                table=TableOut.model_validate(t),
+                reservations=by_table.get(t.id, []),
+                state=state(t),
+            )
             for t in await venues.list_tables(ctx, venue=venue)
         ],
         unassigned=unassigned,
@@ -278,7 +293,13 @@ async def staff_reserve(
     r, _ = await reservations.reserve(
         ctx,
         venue=venue,
-        guest=reservations.Guest(body.guest_name, body.guest_email, body.guest_phone),
+        guest=reservations.Guest(
+            body.guest_name,
+            body.guest_email,
+            body.guest_phone,
+            guest_id=body.guest_id,
+            marketing_consent=body.marketing_consent,
+        ),
         wish=reservations.Wish(
             starts_at=body.starts_at,
             party_size=body.party_size,
@@ -318,7 +339,10 @@ async def staff_update(
             notes=notes,
             table_ids=tuple(body.table_ids) if body.table_ids else None,
         )
-    if body.deposit_status is not None:
+    if body.deposit_status == "paid":
+        # staff took the money: it confirms a held reservation like a provider would
+        await holds.mark_paid(ctx, venue=venue, r=r, provider=r.deposit_provider or "manual")
+    elif body.deposit_status is not None:
         await reservations.set_deposit_status(ctx, r=r, status=body.deposit_status)
     return await one_staff(ctx, r)
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from cadence.accounts.models import Organisation, User
 from cadence.context import Ctx
-from cadence.venues import hours, nights, reservations
+from cadence.venues import guestbook, hours, nights, reservations
 from cadence.venues import service as venues
 from cadence.venues.models import Venue
 
@@ -19,15 +19,15 @@ HOURS = [hours.HoursEntry(d, "17:00", "23:30") for d in (1, 2, 3, 6)] + [
     hours.HoursEntry(d, "17:00", "02:00") for d in (4, 5)
 ]
 TABLES = [
-    # name, area, seats min-max, combinable, tags
-    ("1", "Main room", 1, 2, True, ["window"]),
-    ("2", "Main room", 1, 2, True, ["window"]),
-    ("3", "Main room", 2, 4, True, []),
-    ("4", "Main room", 2, 4, False, ["accessible"]),
-    ("5", "Main room", 4, 8, True, ["booth"]),
-    ("Bar 1", "Bar", 1, 2, False, ["high stools"]),
-    ("T1", "Terrace", 2, 4, True, ["outdoor"]),
-    ("T2", "Terrace", 2, 4, True, ["outdoor"]),
+    # name, area, seats min-max, combinable, tags, (x, y, shape) on the floor plan
+    ("1", "Main room", 1, 2, True, ["window"], (110, 90, "square")),
+    ("2", "Main room", 1, 2, True, ["window"], (230, 90, "square")),
+    ("3", "Main room", 2, 4, True, [], (360, 90, "square")),
+    ("4", "Main room", 2, 4, False, ["accessible"], (110, 260, "round")),
+    ("5", "Main room", 4, 8, True, ["booth"], (330, 260, "long")),
+    ("Bar 1", "Bar", 1, 2, False, ["high stools"], (640, 90, "round")),
+    ("T1", "Terrace", 2, 4, True, ["outdoor"], (640, 430, "square")),
+    ("T2", "Terrace", 2, 4, True, ["outdoor"], (800, 430, "square")),
 ]
 
 
@@ -64,7 +64,7 @@ async def load_demo(ctx: Ctx, org: Organisation, users: dict[str, User]) -> Venu
     for position, name in enumerate(("Main room", "Bar", "Terrace")):
         areas[name] = await venues.create_area(ctx, venue=venue, name=name, position=position)
     tables = {}
-    for position, (name, area, lo, hi, comb, tags) in enumerate(TABLES):
+    for position, (name, area, lo, hi, comb, tags, (x, y, shape)) in enumerate(TABLES):
         tables[name] = await venues.create_table(
             ctx,
             venue=venue,
@@ -77,6 +77,9 @@ async def load_demo(ctx: Ctx, org: Organisation, users: dict[str, User]) -> Venu
                 "neighbours": [],
                 "tags": tags,
                 "position": position,
+                "x": x,
+                "y": y,
+                "shape": shape,
             },
         )
     for a, b in (("1", "2"), ("2", "3"), ("5", "3"), ("T1", "T2")):
@@ -116,12 +119,25 @@ async def load_demo(ctx: Ctx, org: Organisation, users: dict[str, User]) -> Venu
     ]
     for key, party, starts, occasion, note in bookings:
         user = users[key]
-        await reservations.reserve(
+        r, _ = await reservations.reserve(
             ctx,
             venue=venue,
-            guest=reservations.Guest(user.name, user.email, None, user.id),
+            guest=reservations.Guest(
+                user.name, user.email, None, user.id, marketing_consent=key == "bassist"
+            ),
             wish=reservations.Wish(
                 starts_at=starts, party_size=party, occasion=occasion, guest_note=note
             ),
         )
+        if key == "bassist" and r.guest_id:  # a regular: the guest book knows them
+            profile = await guestbook.get(ctx, org_id=org.id, guest_id=r.guest_id)
+            await guestbook.update_profile(
+                ctx,
+                profile=profile,
+                fields={
+                    "tags": ["vip", "allergy: nuts"],
+                    "notes": "Likes the booth; ask about the band.",
+                    "preferences": "Booth, still water",
+                },
+            )
     return venue

@@ -52,6 +52,11 @@ class Venue(Base):
     deposit_cents_per_person: Mapped[int] = mapped_column(Integer, default=0)
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     cancel_cutoff_minutes: Mapped[int] = mapped_column(Integer, default=120)
+    # deposit policy (cadence/venues/deposits.py): how guests pay, how long an unpaid
+    # online reservation holds its tables, and until when a cancellation gets it back
+    deposit_provider: Mapped[str] = mapped_column(String(16), default="manual")
+    deposit_hold_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    deposit_refund_minutes: Mapped[int] = mapped_column(Integer, default=1440)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -86,6 +91,10 @@ class VenueTable(Base):
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)  # "accessible", "window", ...
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # where the table stands on the floor plan: centre on a 1000 x 600 canvas
+    x: Mapped[int] = mapped_column(Integer, default=0)
+    y: Mapped[int] = mapped_column(Integer, default=0)
+    shape: Mapped[str] = mapped_column(String(8), default="square")  # square|round|long
 
 
 class VenueHoursException(Base):
@@ -124,6 +133,8 @@ class Reservation(Base):
     __table_args__ = (
         Index("ix_venue_reservations_day", "venue_id", "starts_at"),
         Index("ix_venue_reservations_user", "user_id"),
+        Index("ix_venue_reservations_guest", "guest_id"),
+        Index("ix_venue_reservations_hold", "status", "hold_expires_at"),
         CheckConstraint("party_size >= 1", name="party_positive"),
     )
 
@@ -159,6 +170,51 @@ class Reservation(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    guest_id: Mapped[str | None] = mapped_column(
+        ForeignKey("venue_guests.id", ondelete="SET NULL"), default=None
+    )
+    # an online reservation with a deposit to pay holds its tables until then (status held)
+    hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    deposit_ref: Mapped[str | None] = mapped_column(String(255), default=None)  # checkout
+    deposit_charge: Mapped[str | None] = mapped_column(String(255), default=None)  # to refund
+    deposit_checkout_url: Mapped[str | None] = mapped_column(Text, default=None)
+    deposit_paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class VenueGuest(Base):
+    """A guest in the organisation's guest book: who they are, what staff should know.
+
+    One profile per person and organisation, found by account, then email, then phone
+    (`guestbook.profile_for`). Counters are kept by the reservation lifecycle.
+    """
+
+    __tablename__ = "venue_guests"
+    __table_args__ = (
+        UniqueConstraint("org_id", "user_id", name="uq_venue_guests_user"),
+        UniqueConstraint("org_id", "email_normalized", name="uq_venue_guests_email"),
+        Index("ix_venue_guests_phone", "org_id", "phone"),
+    )
+
+    id: Mapped[str] = id_column()
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    user_id: Mapped[str | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320), default=None)
+    email_normalized: Mapped[str | None] = mapped_column(String(320), default=None)
+    phone: Mapped[str | None] = mapped_column(String(40), default=None)
+    notes: Mapped[str | None] = mapped_column(Text, default=None)  # staff only
+    preferences: Mapped[str | None] = mapped_column(Text, default=None)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)  # "vip", "allergy:nuts", ...
+    visit_count: Mapped[int] = mapped_column(Integer, default=0)
+    no_show_count: Mapped[int] = mapped_column(Integer, default=0)
+    cancel_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    marketing_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    marketing_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ReservationTable(Base):

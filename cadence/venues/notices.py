@@ -61,6 +61,8 @@ def _deposit_line(r: Reservation) -> str:
     amount = f"{r.deposit_cents / 100:.2f} {r.currency}"
     if r.deposit_status == "paid":
         return f"\nDeposit received: {amount}.\n"
+    if r.deposit_provider == "stripe":
+        return f"\nA deposit of {amount} is due; pay it online from 'My reservations'.\n"
     return f"\nA deposit of {amount} is due; pay it at the venue or as staff instruct you.\n"
 
 
@@ -118,6 +120,20 @@ async def created(ctx: Ctx, venue: Venue, r: Reservation, table_ids: list[str]) 
             "venue.reservation.confirmed",
         )
         await schedule_reminder(ctx, r)
+    elif r.status == "held":
+        await _email(
+            ctx,
+            venue,
+            r,
+            f"Pay your deposit to keep your table at {venue.name}",
+            "Your table is held for you until the deposit is paid"
+            + (
+                f" (until {r.hold_expires_at.astimezone(get_zone(venue.timezone)):%H:%M})."
+                if r.hold_expires_at
+                else "."
+            ),
+            "venue.reservation.held",
+        )
     elif r.status == "pending":
         await _email(
             ctx,
@@ -140,7 +156,7 @@ async def changed(
     by_guest: bool = False,
 ) -> None:
     await live(ctx, "reservation.updated", r, table_ids)
-    if r.status == "confirmed" and (old_status == "pending" or moved):
+    if r.status == "confirmed" and (old_status in ("pending", "held") or moved):
         await _email(
             ctx,
             venue,
@@ -150,6 +166,15 @@ async def changed(
             "venue.reservation.confirmed",
         )
         await schedule_reminder(ctx, r)
+    elif r.status == "expired" and old_status == "held":
+        await _email(
+            ctx,
+            venue,
+            r,
+            f"Your table at {venue.name} was released",
+            "The deposit was not paid in time, so the table went back on sale.",
+            "venue.reservation.expired",
+        )
     elif r.status == "cancelled" and old_status != "cancelled":
         intro = (
             "Your reservation is cancelled, as you asked."

@@ -1,25 +1,32 @@
-"""Web pages of venues: the staff floor view of a night, venue settings, the guest's form.
+"""Web pages of venues: venue settings, the guest's form and reservations.
+
+The staff view of a night is `floor_pages.py`, the guest book `guestbook_pages.py`.
 
 Every page calls the same services as the API; forms post back and redirect with a flash.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from cadence.accounts import sessions
+from cadence.accounts.models import User
 from cadence.accounts.roles import Role
+from cadence.context import Ctx
 from cadence.errors import CadenceError
-from cadence.http.deps import CtxDep
-from cadence.venues import assignment, hours, nights, reservations
+from cadence.http.deps import CtxDep, app_state
+from cadence.http.requestctx import request_id_var
+from cadence.venues import holds, hours, reservations
 from cadence.venues import service as venues
-from cadence.venues.models import Reservation, Venue
+from cadence.venues.models import Venue
 from cadence.web.forms import timezones
 from cadence.web.session import (
+    SESSION_COOKIE,
     LoginDep,
     OrgAccess,
     ViewerAccess,
@@ -35,11 +42,6 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 MemberAccess = Annotated[OrgAccess, Depends(org_access(Role.member))]
 ManagerAccess = Annotated[OrgAccess, Depends(org_access(Role.manager))]
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-STATUS_STEPS = {
-    "pending": ("confirmed", "cancelled"),
-    "confirmed": ("seated", "no_show", "cancelled"),
-    "seated": ("completed",),
-}
 
 
 def _today(venue: Venue) -> date:
@@ -48,88 +50,16 @@ def _today(venue: Venue) -> date:
 
 def _int(form: dict[str, str], key: str, default: int) -> int:
     try:
-        return int(form.get(key) or default)
+        return max(0, min(int(form.get(key) or default), 1_000_000))
     except ValueError:
         return default
 
 
-# --- staff: the floor of a night -----------------------------------------------------------
-
-
-@router.get("/orgs/{org_id}/venue/floor", response_class=HTMLResponse)
-async def floor_page(
-    request: Request,
-    ctx: CtxDep,
-    access: MemberAccess,
-    day: Annotated[date | None, Query()] = None,
-) -> HTMLResponse:
-    venue = await venues.venue_of_org(ctx, access.org.id)
-    day = day or _today(venue)
-    zone = ZoneInfo(venue.timezone)
-    start, end = hours.service_day(day, venue.timezone)
-    open_set = await venues.open_time(ctx, venue=venue, start=start, end=end)
-    bounds = open_set.bounds
-    first = bounds.start if bounds else start + timedelta(hours=11)
-    last = bounds.end if bounds else start + timedelta(hours=17)
-    columns: list[datetime] = []
-    t = assignment.floor_slot(first)
-    while t < last:
-        columns.append(t)
-        t += timedelta(minutes=30)
-    rows = [
-        r for r in await reservations.of_day(ctx, venue=venue, day=day) if r.status != "cancelled"
-    ]
-    assigned = await reservations.tables_of(ctx, [r.id for r in rows])
-    tables = await venues.list_tables(ctx, venue=venue)
-    step = timedelta(minutes=30)
-    grid: dict[str, list[tuple[int, Reservation | None]]] = {}
-    for tb in tables:
-        held = [r for r in rows if any(x.id == tb.id for x in assigned[r.id])]
-        cells: list[tuple[int, Reservation | None]] = []
-        i = 0
-        while i < len(columns):
-            c = columns[i]
-            hit = next((r for r in held if r.starts_at < c + step and r.ends_at > c), None)
-            span = 1
-            while hit and i + span < len(columns) and columns[i + span] < hit.ends_at:
-                span += 1
-            cells.append((span, hit))
-            i += span
-        grid[tb.id] = cells
-    return await page(
-        request,
-        ctx,
-        "venues/floor.html",
-        login=access.login,
-        org=access.org,
-        venue=venue,
-        day=day,
-        prev_day=day - timedelta(days=1),
-        next_day=day + timedelta(days=1),
-        zone=zone,
-        columns=columns,
-        tables=tables,
-        grid=grid,
-        reservations=rows,
-        assigned=assigned,
-        steps=STATUS_STEPS,
-        is_open=bool(open_set),
-        nights=await nights.between(ctx, venue=venue, start=start, end=end),
-        can_manage=access.role.at_least(Role.manager),
-    )
-
-
-@router.post("/orgs/{org_id}/venue/reservations/{reservation_id}/status")
-async def floor_status(
-    request: Request, ctx: CtxDep, access: MemberAccess, reservation_id: str
-) -> Response:
-    form = await read_form(request)
-    venue = await venues.venue_of_org(ctx, access.org.id)
-    r = await reservations.for_staff(ctx, venue=venue, reservation_id=reservation_id)
-    day = hours.service_date_of(r.starts_at, venue.timezone)
-    back = f"/orgs/{access.org.id}/venue/floor?day={day}"
-    await reservations.set_status(ctx, venue=venue, r=r, status=form.get("status", ""))
-    return redirect(request, back, flash=f"{r.guest_name}: {r.status.replace('_', ' ')}.")
+def _float(form: dict[str, str], key: str) -> float:
+    try:
+        return max(0.0, min(float(form.get(key) or 0), 10_000.0))
+    except ValueError:
+        return 0.0
 
 
 # --- staff: settings -----------------------------------------------------------------------
@@ -176,8 +106,17 @@ async def save_settings(request: Request, ctx: CtxDep, access: ManagerAccess) ->
         "turnover_minutes": _int(form, "turnover_minutes", 15),
         "lead_minutes": _int(form, "lead_minutes", 60),
         "max_party_size": _int(form, "max_party_size", 12),
+        "cancel_cutoff_minutes": _int(form, "cancel_cutoff_minutes", 120),
+        "deposit_party_size": _int(form, "deposit_party_size", 0) or None,
+        "deposit_cents_per_person": round(_float(form, "deposit_per_person") * 100),
+        "deposit_provider": "stripe" if form.get("deposit_provider") == "stripe" else "manual",
+        "deposit_hold_minutes": _int(form, "deposit_hold_minutes", 0),
+        "deposit_refund_minutes": _int(form, "deposit_refund_hours", 24) * 60,
     }
-    await venues.save_venue(ctx, org=access.org, settings=settings)
+    try:
+        await venues.save_venue(ctx, org=access.org, settings=settings)
+    except CadenceError as exc:
+        raise WebExit(redirect(request, _back(access), flash=exc.detail, kind="error")) from exc
     return redirect(request, _back(access), flash="Venue saved.")
 
 
@@ -227,9 +166,31 @@ async def add_table(request: Request, ctx: CtxDep, access: ManagerAccess) -> Res
         "combinable": form.get("combinable") == "on",
         "neighbours": [],
         "tags": [s.strip() for s in form.get("tags", "").split(",") if s.strip()][:20],
+        **_placement(form),
     }
     await venues.create_table(ctx, venue=venue, fields=fields)
     return redirect(request, _back(access), flash=f"Table {name} added.")
+
+
+def _placement(form: dict[str, str]) -> dict[str, int | str]:
+    shape = form.get("shape", "square")
+    return {
+        "x": min(_int(form, "x", 0), 1000),
+        "y": min(_int(form, "y", 0), 600),
+        "shape": shape if shape in ("square", "round", "long") else "square",
+    }
+
+
+@router.post("/orgs/{org_id}/venue/tables/{table_id}/place")
+async def place_table(
+    request: Request, ctx: CtxDep, access: ManagerAccess, table_id: str
+) -> Response:
+    """Where the table stands on the floor plan (centre on a 1000 x 600 canvas)."""
+    form = await read_form(request)
+    venue = await _venue_or_back(request, ctx, access)
+    table = await venues.table_of(ctx, venue=venue, table_id=table_id)
+    await venues.update_table(ctx, venue=venue, table=table, changes=_placement(form))
+    return redirect(request, _back(access), flash=f"Table {table.name} placed.")
 
 
 @router.post("/orgs/{org_id}/venue/exceptions")
@@ -299,7 +260,11 @@ async def reserve_submit(request: Request, ctx: CtxDep, login: LoginDep, venue_i
             ctx,
             venue=venue,
             guest=reservations.Guest(
-                login.user.name, login.user.email, form.get("phone") or None, login.user.id
+                login.user.name,
+                login.user.email,
+                form.get("phone") or None,
+                login.user.id,
+                marketing_consent=True if form.get("marketing_consent") == "on" else None,
             ),
             wish=reservations.Wish(
                 starts_at=starts_at,
@@ -322,6 +287,12 @@ async def reserve_submit(request: Request, ctx: CtxDep, login: LoginDep, venue_i
                 request, f"{back}?day={local.date()}&party_size={party}", flash=text, kind="error"
             )
         ) from exc
+    if r.status == "held":
+        return redirect(
+            request,
+            "/my-reservations",
+            flash=f"Your table for {party} is held: pay the deposit to confirm it.",
+        )
     status = "requested" if r.status == "pending" else "confirmed"
     return redirect(request, "/my-reservations", flash=f"Your table for {party} is {status}.")
 
@@ -343,6 +314,11 @@ async def my_reservations_page(request: Request, ctx: CtxDep, login: LoginDep) -
         for r in result.items
         if r.venue_id in names
     }
+    wall = {
+        r.id: r.starts_at.astimezone(ZoneInfo(names[r.venue_id].timezone))
+        for r in result.items
+        if r.venue_id in names
+    }
     return await page(
         request,
         ctx,
@@ -353,6 +329,7 @@ async def my_reservations_page(request: Request, ctx: CtxDep, login: LoginDep) -
         venues=names,
         now=ctx.now(),
         local=local,
+        wall=wall,
     )
 
 
@@ -367,3 +344,63 @@ async def cancel_mine(
         return redirect(request, "/my-reservations", flash="No such reservation.", kind="error")
     await reservations.set_status(ctx, venue=venue, r=r, status="cancelled", by_guest=True)
     return redirect(request, "/my-reservations", flash="Reservation cancelled.")
+
+
+@router.post("/my-reservations/{reservation_id}/change")
+async def change_mine(
+    request: Request, ctx: CtxDep, login: LoginDep, reservation_id: str
+) -> Response:
+    """Move or resize a reservation within the venue's policy (tables are taken afresh)."""
+    form = await read_form(request)
+    back = "/my-reservations"
+    r = await reservations.for_guest(ctx, reservation_id=reservation_id, user=login.user)
+    venue = await ctx.session.get(Venue, r.venue_id)
+    if venue is None or r.user_id != login.user.id:
+        return redirect(request, back, flash="No such reservation.", kind="error")
+    try:
+        wall = datetime.fromisoformat(f"{form.get('day', '')}T{form.get('time', '')}")
+        party = int(form.get("party_size") or r.party_size)
+    except ValueError:
+        return redirect(request, back, flash="Pick a date, a time and a party size.", kind="error")
+    try:
+        await reservations.change(
+            ctx,
+            venue=venue,
+            r=r,
+            starts_at=hours.resolve_wall(wall, venue.timezone),
+            party_size=party,
+            by_guest=True,
+        )
+    except CadenceError as exc:
+        zone = ZoneInfo(venue.timezone)
+        free = ", ".join(
+            datetime.fromisoformat(a).astimezone(zone).strftime("%H:%M")
+            for a in exc.extra.get("alternatives", [])
+        )
+        text = exc.detail + (f" Free times that day: {free}." if free else "")
+        raise WebExit(redirect(request, back, flash=text, kind="error")) from exc
+    return redirect(request, back, flash="Your reservation is changed.")
+
+
+@router.post("/my-reservations/{reservation_id}/pay")
+async def pay_mine(request: Request, reservation_id: str) -> Response:
+    """To the provider's checkout; no unit of work here, the provider is called between two."""
+    await read_form(request)
+    token = request.cookies.get(SESSION_COOKIE, "")
+
+    async def authenticate(ctx: Ctx) -> User:
+        user, _ = await sessions.user_for_web_token(ctx, token)
+        return user
+
+    try:
+        started = await holds.start_checkout(
+            app_state(request),
+            reservation_id=reservation_id,
+            authenticate=authenticate,
+            request_id=request_id_var.get(),
+        )
+    except CadenceError as exc:
+        return redirect(request, "/my-reservations", flash=exc.detail, kind="error")
+    if started.url is None:
+        return redirect(request, "/my-reservations", flash="Pay the deposit at the venue.")
+    return RedirectResponse(started.url, status_code=303)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import select
+
 from cadence.context import Ctx
 from cadence.venues import reservations
 from cadence.venues import service as venues
-from cadence.venues.models import Reservation, Venue
+from cadence.venues.models import Reservation, Venue, VenueGuest
 from cadence.venues.schemas import (
     AreaOut,
     DepositOut,
+    GuestBrief,
     PublicVenueOut,
     ReservationOut,
     StaffReservationOut,
@@ -24,6 +27,11 @@ async def present(
     ctx: Ctx, rows: list[Reservation], *, staff: bool
 ) -> list[ReservationOut] | list[StaffReservationOut]:
     tables = await reservations.tables_of(ctx, [r.id for r in rows])
+    profiles: dict[str, VenueGuest] = {}
+    wanted = {r.guest_id for r in rows if r.guest_id}
+    if staff and wanted:
+        query = select(VenueGuest).where(VenueGuest.id.in_(wanted))
+        profiles = {g.id: g for g in await ctx.session.scalars(query)}
     names: dict[str, str] = {}
     out_guest: list[ReservationOut] = []
     out_staff: list[StaffReservationOut] = []
@@ -50,6 +58,8 @@ async def present(
                 currency=r.currency,
                 status=r.deposit_status,
                 provider=r.deposit_provider,
+                held_until=r.hold_expires_at,
+                checkout_url=r.deposit_checkout_url if r.status == "held" else None,
             ),
             "event_night_id": r.event_night_id,
             "version": r.version,
@@ -63,11 +73,21 @@ async def present(
                     guest_phone=r.guest_phone,
                     source=r.source,
                     staff_note=r.staff_note,
+                    guest_id=r.guest_id,
+                    guest=_brief(profiles.get(r.guest_id or "")),
                 )
             )
         else:
             out_guest.append(ReservationOut(**base))
     return out_staff if staff else out_guest
+
+
+def _brief(g: VenueGuest | None) -> GuestBrief | None:
+    if g is None:
+        return None
+    return GuestBrief(
+        id=g.id, tags=list(g.tags or []), visit_count=g.visit_count, no_show_count=g.no_show_count
+    )
 
 
 async def one_staff(ctx: Ctx, r: Reservation) -> StaffReservationOut:

@@ -10,8 +10,11 @@ On PostgreSQL a concurrent uncommitted insert of the same key makes ours wait fo
 outcome; on SQLite writers are serialised by `BEGIN IMMEDIATE`. Either way nothing is
 ever held twice.
 
-Lifecycle: pending (a large party awaiting approval; tables are held) → confirmed →
-seated → completed, or no_show / cancelled. Ending a reservation releases its slots.
+Lifecycle: held (an online reservation waiting for its deposit, `deposits.py`) →
+pending (a large party awaiting approval; tables are held) → confirmed → seated →
+completed, or no_show / cancelled / expired (a hold that lapsed). Ending a reservation
+releases its slots. Each reservation is linked to the guest's profile in the guest book
+(`guestbook.py`), whose counters follow the lifecycle.
 """
 
 from __future__ import annotations
@@ -22,14 +25,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from cadence.accounts import orgs as org_service
-from cadence.accounts.models import User
 from cadence.audit import service as audit
 from cadence.context import Ctx
 from cadence.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from cadence.pagination import Page, paginate
 from cadence.time.intervals import Interval
-from cadence.venues import assignment, hours, nights, notices
+from cadence.venues import assignment, deposits, guestbook, hours, notices
 from cadence.venues import service as venues
 from cadence.venues.assignment import Candidate
 from cadence.venues.models import (
@@ -39,15 +39,22 @@ from cadence.venues.models import (
     Venue,
     VenueTable,
 )
+from cadence.venues.queries import for_guest as for_guest
+from cadence.venues.queries import for_staff as for_staff
+from cadence.venues.queries import of_day as of_day
+from cadence.venues.queries import of_user as of_user
+from cadence.venues.queries import tables_of as tables_of
 
 ALTERNATIVES = 6
 TRANSITIONS: dict[str, frozenset[str]] = {
+    "held": frozenset({"pending", "confirmed", "cancelled", "expired"}),
     "pending": frozenset({"confirmed", "cancelled"}),
     "confirmed": frozenset({"seated", "no_show", "cancelled"}),
     "seated": frozenset({"completed"}),
     "completed": frozenset(),
     "no_show": frozenset(),
     "cancelled": frozenset(),
+    "expired": frozenset(),
 }
 
 
@@ -62,6 +69,8 @@ class Guest:
     email: str | None = None
     phone: str | None = None
     user_id: str | None = None
+    guest_id: str | None = None  # staff picked a profile of the guest book
+    marketing_consent: bool | None = None  # asked on the form; None: not asked
 
 
 @dataclass(frozen=True)
@@ -204,20 +213,6 @@ async def _check_time(ctx: Ctx, venue: Venue, wish: Wish, *, guest: bool) -> Non
         )
 
 
-async def _deposit(ctx: Ctx, venue: Venue, r: Reservation) -> None:
-    found = await nights.between(ctx, venue=venue, start=r.starts_at, end=r.ends_at)
-    per_person = max((n.deposit_cents_per_person for n, _ in found), default=0)
-    if found:
-        r.event_night_id = found[0][0].id
-    if per_person == 0 and venue.deposit_party_size and r.party_size >= venue.deposit_party_size:
-        per_person = venue.deposit_cents_per_person
-    r.deposit_cents = per_person * r.party_size
-    r.currency = venue.currency
-    # No payment provider interface exists yet: deposits are collected by hand ("manual").
-    r.deposit_status = "due" if r.deposit_cents > 0 else "none"
-    r.deposit_provider = "manual" if r.deposit_cents > 0 else None
-
-
 def _state(r: Reservation) -> dict[str, object]:
     return {
         "status": r.status,
@@ -225,10 +220,15 @@ def _state(r: Reservation) -> dict[str, object]:
         "starts_at": r.starts_at.isoformat(),
         "deposit_cents": r.deposit_cents,
         "deposit_status": r.deposit_status,
+        "tables_held_until": r.hold_expires_at.isoformat() if r.hold_expires_at else None,
     }
 
 
 # --- taking a reservation ------------------------------------------------------------------
+
+
+def _large(venue: Venue, party_size: int) -> bool:
+    return venue.approval_party_size is not None and party_size >= venue.approval_party_size
 
 
 async def reserve(
@@ -241,7 +241,9 @@ async def reserve(
     await _check_time(ctx, venue, wish, guest=online)
     if wish.area_id is not None:
         await venues.area_of(ctx, venue=venue, area_id=wish.area_id)
-    large = venue.approval_party_size is not None and wish.party_size >= venue.approval_party_size
+    await expire_lapsed(ctx, venue=venue)
+    profile = await guestbook.profile_for(ctx, org_id=venue.org_id, guest=guest)
+    large = _large(venue, wish.party_size)
     now = ctx.now()
     start, end = _span(venue, wish.starts_at)
     r = Reservation(
@@ -258,6 +260,7 @@ async def reserve(
         if online and large
         else ("seated" if source == "walk_in" else "confirmed"),
         source=source,
+        guest_id=profile.id if profile else None,
         area_id=wish.area_id,
         occasion=wish.occasion,
         guest_note=wish.guest_note,
@@ -266,10 +269,14 @@ async def reserve(
         created_at=now,
         updated_at=now,
     )
-    await _deposit(ctx, venue, r)
+    await deposits.apply_policy(ctx, venue, r, online=online)
+    if r.hold_expires_at is not None:
+        r.status = "held"
     ctx.session.add(r)
     await ctx.session.flush()
     table_ids = await _assign(ctx, venue, r, wish)
+    if source == "walk_in":
+        await guestbook.on_status(ctx, r, "seated")
     await audit.record(
         ctx,
         org_id=venue.org_id,
@@ -319,60 +326,25 @@ async def available_times(
     return out
 
 
-# --- reading -------------------------------------------------------------------------------
+async def expire_lapsed(ctx: Ctx, *, venue: Venue | None = None) -> int:
+    """Release held reservations whose deposit was not paid in time (one venue, or all).
 
-
-async def tables_of(ctx: Ctx, reservation_ids: list[str]) -> dict[str, list[VenueTable]]:
-    out: dict[str, list[VenueTable]] = {rid: [] for rid in reservation_ids}
-    if not reservation_ids:
-        return out
-    query = (
-        select(ReservationTable.reservation_id, VenueTable)
-        .join(VenueTable, VenueTable.id == ReservationTable.table_id)
-        .where(ReservationTable.reservation_id.in_(reservation_ids))
-        .order_by(VenueTable.name)
+    Run lazily before each new reservation of a venue and by the periodic sweep job. Rows
+    are locked (`SKIP LOCKED` on PostgreSQL) so two sweeps never expire one hold twice.
+    """
+    query = select(Reservation).where(
+        Reservation.status == "held", Reservation.hold_expires_at <= ctx.now()
     )
-    for rid, table in (await ctx.session.execute(query)).all():
-        out[rid].append(table)
-    return out
-
-
-async def for_guest(ctx: Ctx, *, reservation_id: str, user: User) -> Reservation:
-    """The guest's own reservation, or any of the caller's venue; 404 for everyone else."""
-    r = await ctx.session.get(Reservation, reservation_id)
-    if r is None:
-        raise NotFound("No such reservation.")
-    if r.user_id != user.id:
-        membership = await org_service.membership_of(ctx, org_id=r.org_id, user_id=user.id)
-        if membership is None:
-            raise NotFound("No such reservation.")
-    return r
-
-
-async def for_staff(ctx: Ctx, *, venue: Venue, reservation_id: str) -> Reservation:
-    r = await ctx.session.get(Reservation, reservation_id)
-    if r is None or r.venue_id != venue.id:
-        raise NotFound("No such reservation.")
-    return r
-
-
-async def of_day(ctx: Ctx, *, venue: Venue, day: date) -> list[Reservation]:
-    start, end = hours.service_day(day, venue.timezone)
-    query = (
-        select(Reservation)
-        .where(
-            Reservation.venue_id == venue.id,
-            Reservation.starts_at >= start,
-            Reservation.starts_at < end,
-        )
-        .order_by(Reservation.starts_at, Reservation.id)
-    )
-    return list((await ctx.session.scalars(query)).all())
-
-
-async def of_user(ctx: Ctx, *, user: User, cursor: str | None, limit: int) -> Page[Reservation]:
-    query = select(Reservation).where(Reservation.user_id == user.id)
-    return await paginate(ctx.session, query, Reservation.id, cursor=cursor, limit=limit, desc=True)
+    if venue is not None:
+        query = query.where(Reservation.venue_id == venue.id)
+    query = query.order_by(Reservation.id).limit(500)
+    query = query.with_for_update(skip_locked=True).execution_options(populate_existing=True)
+    lapsed = list((await ctx.session.scalars(query)).all())
+    for r in lapsed:
+        owner = venue if venue is not None else await ctx.session.get(Venue, r.venue_id)
+        if owner is not None:
+            await set_status(ctx, venue=owner, r=r, status="expired")
+    return len(lapsed)
 
 
 # --- changing ------------------------------------------------------------------------------
@@ -397,10 +369,14 @@ async def set_status(
     r.status = status
     r.updated_at = now
     r.version += 1
-    if status in ("cancelled", "no_show"):
+    if status in ("cancelled", "no_show", "expired"):
         await _release(ctx, r)
+        await deposits.on_end(ctx, venue, r, status=status, by_guest=by_guest)
     elif status == "completed":
         await _release(ctx, r, from_slot=assignment.floor_slot(now))
+    elif old == "held":
+        r.hold_expires_at = None  # confirmed by staff (or paid): the tables stay
+    await guestbook.on_status(ctx, r, status)
     await ctx.session.flush()
     await audit.record(
         ctx,
@@ -428,7 +404,7 @@ async def change(
     by_guest: bool = False,
 ) -> Reservation:
     """Move, resize, re-table or annotate a reservation; its tables are taken afresh."""
-    if r.status not in ("pending", "confirmed", "seated"):
+    if r.status not in ("held", "pending", "confirmed", "seated"):
         raise Conflict(f"A {r.status} reservation cannot be changed.")
     if by_guest:
         cutoff = r.starts_at - timedelta(minutes=venue.cancel_cutoff_minutes)
@@ -452,7 +428,11 @@ async def change(
         await _unassign(ctx, r)
         r.starts_at, r.ends_at = _span(venue, wish.starts_at)
         r.party_size = wish.party_size
-        await _deposit(ctx, venue, r)
+        await deposits.apply_policy(ctx, venue, r, online=r.source == "online")
+        if r.status == "held" and r.hold_expires_at is None:
+            r.status = "pending" if _large(venue, r.party_size) else "confirmed"
+        elif r.status in ("pending", "confirmed") and r.hold_expires_at is not None:
+            r.status = "held"  # grew into a party that owes a deposit first
         await ctx.session.flush()
         await _assign(ctx, venue, r, wish)
     r.updated_at = ctx.now()

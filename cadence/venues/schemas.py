@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
+from fastapi import Query
 from pydantic import Field, field_validator
 
 from cadence.http.schemas import AwareDatetime, Input, Name, Output
 
 HHMM = str
 Note = str
+Shape = Literal["square", "round", "long"]
+ServiceDay = Annotated[date, Query(ge=date(1900, 1, 1), le=date(9000, 12, 31))]
+"""A service day in a query string; far-away years would overflow the zone arithmetic."""
 
 
 def _hhmm(value: str | None) -> str | None:
@@ -43,6 +47,15 @@ class VenueIn(Input):
     deposit_cents_per_person: int = Field(default=0, ge=0, le=1_000_000)
     currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
     cancel_cutoff_minutes: int = Field(default=120, ge=0, le=10080)
+    deposit_provider: Literal["manual", "stripe"] = Field(
+        default="manual", description="manual: pay at the door or by hand; stripe: online"
+    )
+    deposit_hold_minutes: int = Field(
+        default=0, ge=0, le=10080, description="hold online reservations until paid; 0: no hold"
+    )
+    deposit_refund_minutes: int = Field(
+        default=1440, ge=0, le=43200, description="guests cancelling this early get it back"
+    )
 
 
 class VenueOut(Output):
@@ -62,6 +75,9 @@ class VenueOut(Output):
     deposit_cents_per_person: int
     currency: str
     cancel_cutoff_minutes: int
+    deposit_provider: str
+    deposit_hold_minutes: int
+    deposit_refund_minutes: int
 
 
 class PublicVenueOut(Output):
@@ -141,6 +157,9 @@ class TableIn(Input):
     neighbours: list[str] = Field(default_factory=list, max_length=20)
     tags: list[str] = Field(default_factory=list, max_length=20)
     position: int = Field(default=0, ge=0, le=10_000)
+    x: int = Field(default=0, ge=0, le=1000, description="centre on the 1000 x 600 floor plan")
+    y: int = Field(default=0, ge=0, le=600)
+    shape: Shape = "square"
 
 
 class TableUpdate(Input):
@@ -153,6 +172,9 @@ class TableUpdate(Input):
     tags: list[str] | None = Field(default=None, max_length=20)
     position: int | None = Field(default=None, ge=0, le=10_000)
     active: bool | None = None
+    x: int | None = Field(default=None, ge=0, le=1000)
+    y: int | None = Field(default=None, ge=0, le=600)
+    shape: Shape | None = None
 
 
 class TableOut(Output):
@@ -166,6 +188,9 @@ class TableOut(Output):
     tags: list[str]
     position: int
     active: bool
+    x: int
+    y: int
+    shape: str
 
 
 # --- reservations --------------------------------------------------------------------------
@@ -181,6 +206,9 @@ class ReservationRequest(Input):
     guest_phone: str | None = Field(default=None, max_length=40)
     occasion: str | None = Field(default=None, max_length=200)
     guest_note: Note | None = Field(default=None, max_length=2000)
+    marketing_consent: bool | None = Field(
+        default=None, description="the guest agrees to hear from the venue; omitted: unchanged"
+    )
 
 
 class StaffReservationIn(Input):
@@ -199,6 +227,10 @@ class StaffReservationIn(Input):
     occasion: str | None = Field(default=None, max_length=200)
     guest_note: Note | None = Field(default=None, max_length=2000)
     staff_note: Note | None = Field(default=None, max_length=2000)
+    guest_id: str | None = Field(
+        default=None, max_length=64, description="a profile of the guest book"
+    )
+    marketing_consent: bool | None = None
 
 
 class ReservationChange(Input):
@@ -234,6 +266,8 @@ class DepositOut(Output):
     currency: str
     status: str
     provider: str | None
+    held_until: datetime | None = None
+    checkout_url: str | None = None
 
 
 class ReservationOut(Output):
@@ -261,6 +295,17 @@ class StaffReservationOut(ReservationOut):
     guest_phone: str | None
     source: str
     staff_note: str | None
+    guest_id: str | None = None
+    guest: GuestBrief | None = None
+
+
+class GuestBrief(Output):
+    """What the floor shows of a guest: tags and history at a glance."""
+
+    id: str
+    tags: list[str]
+    visit_count: int
+    no_show_count: int
 
 
 class TimeOut(Output):
@@ -296,6 +341,9 @@ class EventNightOut(Output):
 class FloorTableOut(Output):
     table: TableOut
     reservations: list[StaffReservationOut]
+    state: str = Field(
+        default="free", description="now: free, reserved (next within 2 h), held, seated, off"
+    )
 
 
 class FloorOut(Output):
@@ -308,4 +356,74 @@ class FloorOut(Output):
     event_nights: list[EventNightOut]
 
 
+# --- guest book ----------------------------------------------------------------------------
+
+
+class GuestIn(Input):
+    name: Name
+    email: str | None = Field(default=None, max_length=320)
+    phone: str | None = Field(default=None, max_length=40)
+    notes: Note | None = Field(default=None, max_length=5000)
+    preferences: Note | None = Field(default=None, max_length=2000)
+    tags: list[str] = Field(default_factory=list, max_length=30)
+    marketing_consent: bool = False
+
+
+class GuestUpdate(Input):
+    name: Name | None = None
+    email: str | None = Field(default=None, max_length=320)
+    phone: str | None = Field(default=None, max_length=40)
+    notes: Note | None = Field(default=None, max_length=5000)
+    preferences: Note | None = Field(default=None, max_length=2000)
+    tags: list[str] | None = Field(default=None, max_length=30)
+    marketing_consent: bool | None = None
+
+
+class GuestOut(Output):
+    id: str
+    name: str
+    email: str | None
+    phone: str | None
+    notes: str | None
+    preferences: str | None
+    tags: list[str]
+    visit_count: int
+    no_show_count: int
+    cancel_count: int
+    last_visit_at: datetime | None
+    marketing_consent: bool
+    marketing_consent_at: datetime | None
+    has_account: bool
+
+
+class GuestDetailOut(GuestOut):
+    history: list[StaffReservationOut]
+
+
+class MyProfileOut(Output):
+    """A guest's own view of a venue's profile of them (no staff notes)."""
+
+    id: str
+    venue_name: str | None
+    name: str
+    preferences: str | None
+    marketing_consent: bool
+
+
+class ConsentIn(Input):
+    marketing_consent: bool
+
+
+class DepositCheckoutOut(Output):
+    reservation_id: str
+    provider: str
+    checkout_url: str | None = Field(description="send the guest here; null: pay at the venue")
+    held_until: datetime | None
+
+
+class WebhookOut(Output):
+    received: bool
+
+
 PublicVenueOut.model_rebuild()
+StaffReservationOut.model_rebuild()

@@ -47,6 +47,9 @@ SETTINGS = (
     "deposit_cents_per_person",
     "currency",
     "cancel_cutoff_minutes",
+    "deposit_provider",
+    "deposit_hold_minutes",
+    "deposit_refund_minutes",
 )
 
 
@@ -371,6 +374,9 @@ def _table_state(t: VenueTable) -> dict[str, Any]:
         "neighbours": list(t.neighbours or ()),
         "tags": list(t.tags or ()),
         "active": t.active,
+        "x": t.x,
+        "y": t.y,
+        "shape": t.shape,
     }
 
 

@@ -268,7 +268,7 @@ async def waitlist_page(request: Request, entry_id: Id, ctx: CtxDep, login: Logi
 @router.post("/waitlist/{entry_id}/accept", response_class=HTMLResponse)
 async def accept(request: Request, entry_id: Id, ctx: CtxDep, login: LoginDep) -> Response:
     await read_form(request)
-    entry = await waitlist.entry_for(ctx, entry_id=entry_id, user=login.user)
+    entry = await waitlist.entry_for(ctx, entry_id=entry_id, user=login.user, lock=True)
     try:
         booking, _ = await waitlist.accept(ctx, entry=entry)
     except CadenceError as exc:
@@ -281,6 +281,6 @@ async def accept(request: Request, entry_id: Id, ctx: CtxDep, login: LoginDep) -
 @router.post("/waitlist/{entry_id}/leave", response_class=HTMLResponse)
 async def leave(request: Request, entry_id: Id, ctx: CtxDep, login: LoginDep) -> Response:
     await read_form(request)
-    entry = await waitlist.entry_for(ctx, entry_id=entry_id, user=login.user)
+    entry = await waitlist.entry_for(ctx, entry_id=entry_id, user=login.user, lock=True)
     await waitlist.leave(ctx, entry=entry)
     return redirect(request, f"/events/{entry.event_id}", flash="You left the waitlist.")

@@ -13,12 +13,14 @@ from sqlalchemy import select
 
 from cadence.accounts.models import Organisation, User
 from cadence.booking import checkin as door
+from cadence.booking import rules as booking_rules
 from cadence.booking import service, ticket_types, waitlist
 from cadence.booking.models import Booking
 from cadence.booking.payments import service as payments
 from cadence.calendar.models import Event
 from cadence.context import Ctx
 from cadence.errors import CadenceError, InvalidInput
+from cadence.events import analytics
 from cadence.events import service as events
 from cadence.http.deps import CtxDep
 from cadence.web.session import (
@@ -143,6 +145,7 @@ async def _manage_context(ctx: Ctx, event: Event) -> dict[str, object]:
         "entries": entries,
         "names": names,
         "stats": await waitlist.stats(ctx, event_id=event.id),
+        "rules": await booking_rules.rules_of(ctx, event.id),
         "local": lambda d: d.astimezone(zone).strftime("%Y-%m-%dT%H:%M"),
     }
 
@@ -229,6 +232,12 @@ async def add_type(request: Request, event_id: Id, ctx: CtxDep, login: LoginDep)
             max_per_order=_count(data.get("max_per_order"), "max_per_order")
             if data.get("max_per_order")
             else None,
+            sales_start=_local(data["sales_start"], event.timezone, "sales_start")
+            if data.get("sales_start")
+            else None,
+            sales_end=_local(data["sales_end"], event.timezone, "sales_end")
+            if data.get("sales_end")
+            else None,
         )
     except (CadenceError, ValueError) as exc:
         detail = exc.detail if isinstance(exc, CadenceError) else "Give the price as a number."
@@ -236,6 +245,32 @@ async def add_type(request: Request, event_id: Id, ctx: CtxDep, login: LoginDep)
             redirect(request, f"/events/{event.id}/manage", flash=detail, kind="error")
         ) from exc
     return redirect(request, f"/events/{event.id}/manage", flash="Ticket type added.")
+
+
+@router.post("/events/{event_id}/booking-rules", response_class=HTMLResponse)
+async def set_rules(request: Request, event_id: Id, ctx: CtxDep, login: LoginDep) -> Response:
+    """Hold time, payment, and until when customers may cancel."""
+    data = await read_form(request)
+    event = await events.managed(ctx, event_id=event_id, user=login.user)
+    try:
+        await booking_rules.set_rules(
+            ctx,
+            event=event,
+            changes={
+                "hold_minutes": _count(data.get("hold_minutes"), "hold_minutes"),
+                "cancel_cutoff_hours": _count(
+                    data.get("cancel_cutoff_hours"), "cancel_cutoff_hours"
+                ),
+                "payment_provider": data.get("payment_provider") or "manual",
+                "pay_at_door": data.get("pay_at_door") == "1",
+                "customer_can_cancel": data.get("customer_can_cancel") == "1",
+            },
+        )
+    except CadenceError as exc:
+        raise WebExit(
+            redirect(request, f"/events/{event.id}/manage", flash=exc.detail, kind="error")
+        ) from exc
+    return redirect(request, f"/events/{event.id}/manage", flash="Booking rules saved.")
 
 
 @router.post("/bookings/{booking_id}/mark-paid", response_class=HTMLResponse)
@@ -281,4 +316,42 @@ async def door_check(request: Request, ctx: CtxDep, access: ViewerAccess) -> Res
         ok=True,
         already=False,
         message=f"Ticket {ticket.number} checked in" + (f" for {event.name}." if event else "."),
+    )
+
+
+CHART_W, CHART_H = 600, 160
+
+
+def _bars(days: list[analytics.Day], value: str) -> dict[str, object]:
+    """A bar chart of one figure per day, drawn as SVG on the server (no script)."""
+    values = [int(getattr(d, value)) for d in days]
+    top = max(values, default=0) or 1
+    width = CHART_W / max(len(values), 1)
+    bars = [
+        {
+            "x": round(i * width + 2, 1),
+            "w": round(max(width - 4, 1), 1),
+            "h": round(v / top * (CHART_H - 20), 1),
+            "y": round(CHART_H - v / top * (CHART_H - 20), 1),
+            "label": f"{d.day.isoformat()}: {v}",
+        }
+        for i, (d, v) in enumerate(zip(days, values, strict=True))
+    ]
+    return {"bars": bars, "top": top, "width": CHART_W, "height": CHART_H}
+
+
+@router.get("/events/{event_id}/analytics", response_class=HTMLResponse)
+async def analytics_page(request: Request, event_id: Id, ctx: CtxDep, login: LoginDep) -> Response:
+    """Sales per day as charts, conversions, sell-out and check-in, with the CSV export."""
+    event = await events.managed(ctx, event_id=event_id, user=login.user)
+    figures = await analytics.of_event(ctx, event=event)
+    return await page(
+        request,
+        ctx,
+        "events/analytics.html",
+        login=login,
+        event=event,
+        figures=figures,
+        seats_chart=_bars(figures.days, "seats"),
+        revenue_chart=_bars(figures.days, "revenue_cents"),
     )

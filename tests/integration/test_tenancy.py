@@ -32,7 +32,12 @@ async def _private_venue(
     start = (datetime.now(UTC) + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
     reservation = await client.post(
         f"{base}/reservations",
-        json={"starts_at": start.isoformat(), "party_size": 2, "guest_name": "Walk-in"},
+        json={
+            "starts_at": start.isoformat(),
+            "party_size": 2,
+            "guest_name": "Walk-in",
+            "guest_email": "regular@example.com",  # makes a guest book profile
+        },
         headers=auth,
     )
     assert reservation.status_code == 201, reservation.text
@@ -42,6 +47,7 @@ async def _private_venue(
         "table_id": table.json()["id"],
         "exception_id": closed.json()["id"],
         "reservation_id": reservation.json()["id"],
+        "guest_id": reservation.json()["guest_id"],
     }
 
 
@@ -50,6 +56,7 @@ async def _private_venue(
 SECRET_PARAM_ROUTES = {
     "/api/v1/invitations/{token}/accept",
     "/api/v1/calendar-feeds/{token}.ics",
+    "/api/v1/league-feeds/{token}.ics",
 }
 # Ids of things that only exist under an `{org_id}` of the same route: the organisation
 # check answers first, so any well-formed id exercises it.
@@ -58,6 +65,11 @@ UNDER_ORG_ONLY = {
     "webhook_id": "0" * 32,
     "holiday_id": "0" * 32,
     "resource_id": "0" * 32,
+    "target_id": "0" * 32,
+    "season_id": "0" * 32,
+    "team_id": "0" * 32,
+    "rule_id": "0" * 32,
+    "run_id": "0" * 32,
 }
 MINIMAL_ICS = (
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\n"

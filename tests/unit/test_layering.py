@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "cadence"
-APPS = {"events", "venues"}
+APPS = {"events", "venues", "leagues"}
 UI = {"web"}
 PURE = {"time", "solve"}
 FRAMEWORKS = ("sqlalchemy", "fastapi", "starlette", "cadence.db", "cadence.http")

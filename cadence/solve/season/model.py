@@ -82,6 +82,9 @@ class Season:
     rules: tuple[Rule, ...] = field(default_factory=tuple)
     distances: tuple[tuple[int, ...], ...] | None = None
     """Team-to-team travel distances; derived from venue coordinates when omitted."""
+    shared_venues_clash: bool = True
+    """Teams sharing a venue never both play at home in one slot (a slot has one kick-off
+    time); False for a ground with room for two games at once."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,9 @@ class SeasonProgress:
     hard: int
     cost: int
     elapsed: float
+    done: float = 0.0
+    """How far the run is, 0..1: the larger of the budget spent and the time limit used (for a
+    progress bar; the run may end sooner)."""
 
 
 @dataclass(frozen=True)
@@ -122,3 +128,6 @@ class SeasonResult:
     elapsed: float
     status: Literal["feasible", "infeasible", "cancelled"]
     seed: int
+    reproducible: bool = True
+    """False when the wall clock (a loaded machine) or a cancellation cut the search short of
+    its deterministic budget: the same seed may then give another schedule."""

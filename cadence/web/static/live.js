@@ -7,7 +7,8 @@
 //   <div hx-get="/orgs/X/seats" hx-trigger="cadence:booking.confirmed from:document">
 //
 // Authentication: the web UI's session cookie (same origin), or a token given by
-// <body data-live-token="..."> or window.CadenceLive.start({token}).
+// <body data-live-token="..."> or window.CadenceLive.start({token}); before that token
+// expires, window.CadenceLive.refresh(newToken) keeps the connection (else close code 4401).
 (function () {
   "use strict";
   var KEY = "cadence.live.after";
@@ -90,7 +91,16 @@
     if (socket) socket.close(1000);
   }
 
-  window.CadenceLive = { start: start, stop: stop };
+  // A token connection closes with 4401 when its access token expires; hand it the next
+  // token (after /api/v1/auth/refresh) to keep it open. Later reconnects use it too.
+  function refresh(newToken) {
+    token = newToken;
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify({ type: "refresh", token: newToken }));
+    }
+  }
+
+  window.CadenceLive = { start: start, stop: stop, refresh: refresh };
   if (document.body && document.body.hasAttribute("data-live")) {
     start();
   } else {

@@ -16,6 +16,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import delete, select, update
 
+from cadence import netguard
 from cadence.calendar import imports
 from cadence.calendar.models import CalendarImport, CalendarImportBusy
 from cadence.context import unit_of_work
@@ -199,7 +200,7 @@ async def test_url_imports_are_refreshed_by_a_job(
 )
 def test_only_public_addresses_are_fetched(address: str, env: str, allowed: bool) -> None:
     settings = Settings(env=env, secret_key=SECRET)
-    assert imports.allowed_address(ipaddress.ip_address(address), settings) is allowed
+    assert netguard.allowed_address(ipaddress.ip_address(address), settings) is allowed
 
 
 async def test_private_url_answers_422(client: httpx.AsyncClient) -> None:

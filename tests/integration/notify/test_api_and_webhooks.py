@@ -14,12 +14,14 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from cadence.app import create_app
 from cadence.clock import FrozenClock
 from cadence.context import Ctx
 from cadence.http.state import AppState
 from cadence.jobs.worker import Worker
 from cadence.notify.webhooks import verify
 from cadence.realtime import publish
+from cadence.settings import Settings
 from tests.integration.conftest import add_member, make_org, signup
 
 
@@ -146,3 +148,59 @@ async def test_webhook_is_signed_retried_and_logged(
         (1, "failed", 500),
         (2, "sent", 200),
     ]
+
+
+async def test_webhook_urls_on_private_addresses_are_refused(
+    app: FastAPI, database_url: str, receiver: tuple[Receiver, str]
+) -> None:
+    """Without CADENCE_WEBHOOK_ALLOW_PRIVATE, loopback, private and link-local targets are
+    refused when a webhook is created or changed, and again at delivery (SSRF)."""
+    sink, url = receiver
+    state: AppState = app.state.cadence
+    strict = create_app(
+        Settings(env="test", database_url=database_url, log_level="WARNING"), clock=state.clock
+    )
+    async with (
+        strict.router.lifespan_context(strict),
+        httpx.AsyncClient(transport=httpx.ASGITransport(strict), base_url="http://t") as c,
+    ):
+        admin = await signup(c, "admin@ssrf.example")
+        org = await make_org(c, admin)
+        for target in (url, "http://10.0.0.7/x", "http://169.254.169.254/latest", "http://[::1]/"):
+            r = await c.post(
+                f"/api/v1/orgs/{org}/webhooks", json={"url": target}, headers=admin.auth
+            )
+            assert r.status_code == 422, (target, r.text)
+            assert r.headers["content-type"] == "application/problem+json"
+        assert (await c.get(f"/api/v1/orgs/{org}/webhooks", headers=admin.auth)).json() == []
+        public = {"url": "http://93.184.216.34/hook"}  # a literal public address: no DNS
+        r = await c.post(f"/api/v1/orgs/{org}/webhooks", json=public, headers=admin.auth)
+        assert r.status_code == 201, r.text
+        r = await c.patch(
+            f"/api/v1/orgs/{org}/webhooks/{r.json()['id']}",
+            json={"url": "http://192.168.0.1/"},
+            headers=admin.auth,
+        )
+        assert r.status_code == 422, r.text
+
+    # A hook made while private targets were allowed (or whose name points elsewhere since):
+    # its delivery is refused and logged, and nothing reaches the receiver.
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://testserver")
+    async with client:
+        owner = await signup(client, "owner@ssrf.example")
+        org = await make_org(client, owner)
+        r = await client.post(f"/api/v1/orgs/{org}/webhooks", json={"url": url}, headers=owner.auth)
+        assert r.status_code == 201, r.text
+        hook = r.json()
+    strict_settings = Settings(env="test", database_url=database_url, log_level="WARNING")
+    async with state.sessions() as session:
+        ctx = Ctx(session=session, settings=state.settings, clock=state.clock)
+        await publish(ctx, org_id=org, type="schedule.updated", data={"week": 1})
+        await session.commit()
+    worker = Worker(state.engine, strict_settings, state.clock, schedule_periodic=False)
+    await worker.run_until_idle()
+    assert sink.calls == []
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://t") as c:
+        r = await c.get(f"/api/v1/orgs/{org}/webhooks/{hook['id']}/deliveries", headers=owner.auth)
+    (attempt,) = r.json()["items"]
+    assert attempt["status"] == "failed" and attempt["error"].startswith("refused")

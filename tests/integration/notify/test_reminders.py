@@ -15,7 +15,7 @@ from cadence.clock import FrozenClock
 from cadence.db import create_engine, make_sessionmaker
 from cadence.jobs.models import Job
 from cadence.jobs.worker import Worker
-from cadence.notify import timing
+from cadence.notify import reminders, timing
 from cadence.notify.models import OutboxEmail
 from cadence.settings import Settings
 from tests.integration.conftest import utc
@@ -162,3 +162,34 @@ async def test_recurring_event_reminders_stay_within_the_horizon_and_rearm(
     runs = [run for _, run in _queued(await reminder_jobs(engine))]
     assert runs == [utc(2026, 5, 12, 17, 0).isoformat(), utc(2026, 5, 18, 17, 0).isoformat()]
     assert [n.title for n in await notifications(engine, w.alice)] == ["Reminder: Weekly in 1 hour"]
+
+
+async def test_changing_ones_offsets_replans_the_events_ahead(
+    engine: AsyncEngine, settings: Settings
+) -> None:
+    clock = FrozenClock(utc(2026, 5, 1, 9, 0))
+    w = await world(engine, settings, clock)
+    async with unit_of_work(engine, settings, clock) as ctx:
+        await calendar.create_event(
+            ctx,
+            org_id=w.org_id,
+            creator_id=w.owner,
+            fields={
+                "name": "Gig",
+                "starts_at": utc(2026, 5, 3, 18, 0),
+                "ends_at": utc(2026, 5, 3, 20, 0),
+                "timezone": "Europe/London",
+            },
+            attendees=[w.alice, w.bob],
+        )
+    async with unit_of_work(engine, settings, clock) as ctx:
+        # What the settings page and PUT /notifications/timing do.
+        await timing.update_settings(ctx, user_id=w.bob, reminder_minutes=[45])
+        assert await reminders.reschedule_for_person(ctx, w.bob) == 1
+    assert sorted(_queued(await reminder_jobs(engine))) == sorted(
+        [
+            (w.alice, utc(2026, 5, 2, 18, 0).isoformat()),  # alice keeps her defaults
+            (w.alice, utc(2026, 5, 3, 16, 0).isoformat()),
+            (w.bob, utc(2026, 5, 3, 17, 15).isoformat()),
+        ]
+    )

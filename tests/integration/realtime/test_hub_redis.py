@@ -66,3 +66,34 @@ async def test_without_reachable_redis_local_clients_are_still_served(
         assert (await asyncio.wait_for(conn.queue.get(), 1)).id == 7
     finally:
         await hub.stop()
+
+
+async def test_two_deployments_sharing_one_redis_do_not_cross_talk(
+    engine: AsyncEngine, database_url: str
+) -> None:
+    """Hubs of different namespaces (another database, or CADENCE_REDIS_PREFIX) on one Redis:
+    an event of one never reaches the other, whose ids would otherwise collide with its own."""
+    need("Redis", redis_available())
+    run = new_id()
+    mine = Settings(
+        env="test", database_url=database_url, redis_url=REDIS_URL, redis_prefix=f"t:{run}:a"
+    )
+    theirs = mine.model_copy(update={"redis_prefix": f"t:{run}:b"})
+    a, a2, b = (Hub(s, engine, poll_interval=3600) for s in (mine, mine, theirs))
+    assert a.channel == f"t:{run}:a:events" != b.channel
+    for hub in (a, a2, b):
+        await hub.start()
+    try:
+        await asyncio.wait_for(
+            asyncio.gather(a.redis_up.wait(), a2.redis_up.wait(), b.redis_up.wait()), 10
+        )
+        on_a2, on_b = Connection("u1", {"org-1"}), Connection("u1", {"org-1"})
+        a2.subscribe(on_a2)
+        b.subscribe(on_b)
+        await a.announce([event(7)])
+        assert (await asyncio.wait_for(on_a2.queue.get(), 5)).id == 7
+        await asyncio.sleep(0.3)
+        assert on_b.queue.empty() and 7 not in b.recent
+    finally:
+        for hub in (a, a2, b):
+            await hub.stop()

@@ -190,6 +190,8 @@ async def test_lifecycle_pending_deposit_seat_complete_no_show_cancel(
         "currency": "EUR",
         "status": "due",
         "provider": "manual",
+        "held_until": None,  # staff take the deposit by hand: no hold
+        "checkout_url": None,
     }
     r = await client.patch(f"{base}/{w['id']}", json={"deposit_status": "paid"}, headers=staff.auth)
     assert r.status_code == 200 and r.json()["deposit"]["status"] == "paid"

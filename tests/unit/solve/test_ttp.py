@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import random
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,9 @@ from click.testing import CliRunner
 
 from cadence.solve.cli import league
 from cadence.solve.ttp import TTPInstance, evaluate, parse_matrix, solve_ttp
+from cadence.solve.ttp.anneal import Annealer
 from cadence.solve.ttp.model import Rounds
+from cadence.solve.ttp.moves import Schedule, split
 
 NL4 = """\
   0 745 665 929
@@ -132,3 +136,51 @@ def test_process_age_is_known_on_linux() -> None:
     age = _process_age()
     assert 0.0 <= age < 24 * 3600
     assert _budget(5.0, 0.0) >= 0.1  # never zero, even when start-up ate the limit
+
+
+def random_instance(n: int, seed: int) -> TTPInstance:
+    """Cities at random points in a square: symmetric, uneven distances (like NL)."""
+    rng = random.Random(seed)
+    pts = [(rng.uniform(0, 1000), rng.uniform(0, 1000)) for _ in range(n)]
+    rows = [" ".join(str(round(math.dist(p, q))) for q in pts) for p in pts]
+    return parse_matrix("\n".join(rows), name=f"RAND{n}")
+
+
+@pytest.mark.parametrize(("n", "seed"), [(6, 1), (8, 2), (12, 3)])
+def test_every_move_is_priced_exactly(n: int, seed: int) -> None:
+    """The annealer's incremental deltas against a full recount and the evaluator, over
+    accepted and rolled-back moves of all five neighbourhoods."""
+    inst = random_instance(n, seed)
+    annealer = Annealer(inst, seed)
+    sched = annealer.sched
+    dist, viol = sched.totals()
+    for step in range(1000):
+        before = sched.snapshot()
+        move = annealer.random_move()
+        if move is None:
+            continue
+        delta, d_streak, commit, rollback = move
+        if step % 3 == 0:
+            rollback()
+            assert sched.rows == before
+            continue
+        commit()
+        d_travel, d_repeat = split(delta)
+        dist, viol = dist + d_travel, viol + d_streak + d_repeat
+        fresh = Schedule(inst, sched.rows)
+        assert (fresh.home, fresh.strk) == (sched.home, sched.strk)
+        assert fresh.totals() == (dist, viol)
+        if step % 100 == 1:
+            check = evaluate(inst, sched.rounds())
+            assert check.distance == dist
+            assert len(check.violations) == viol - sum(
+                1 for v in check.violations if v.startswith("repeater")
+            )
+
+
+@pytest.mark.parametrize("inst", [circ(20), random_instance(16, 5), circ(40)])
+def test_large_instances_are_feasible_fast(inst: TTPInstance) -> None:
+    result = solve_ttp(inst, time_limit=2, seed=1, workers=1)
+    check = evaluate(inst, result.rounds)
+    assert check.feasible, check.violations[:3]
+    assert check.distance == result.distance

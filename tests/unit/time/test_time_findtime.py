@@ -281,6 +281,30 @@ def test_role_coverage() -> None:
     assert {s.starts_at for s in slots} == {at(10)}
 
 
+def test_resources_must_all_be_free_but_are_not_attendees() -> None:
+    a = Person("a", nine_to_five())
+    b = Person("b", weekly((0, "09:00", "12:00", "available")))
+    # The room opens 10-17 (the afternoon only if need be) and is booked 13:00-14:00.
+    room = Person(
+        "room",
+        weekly((0, "10:00", "12:00", "available"), (0, "12:00", "17:00", "if_need_be")),
+        busy=(Busy(at(13), at(14), "Booked"),),
+    )
+    hall = Person("hall", nine_to_five())
+    slots = find([a, b], required=["a"], optional=["b"], resources=[room, hall], limit=100)
+    starts = {s.starts_at for s in slots}
+    assert at(9) not in starts and at(10) in starts  # room closed before 10
+    assert at(12, 0) in starts and at(12.25) not in starts  # room booked from 13:00
+    assert at(14) in starts and at(16) in starts and at(16.25) not in starts
+    # Ranking and lists are about people only: the room's if-need-be time does not count,
+    # and the room is never listed as an attendee.
+    assert slots[0].starts_at == at(10) and slots[0].available == ("a", "b")
+    assert all("room" not in s.available and not s.if_need_be for s in slots)
+    # With min_attendees=2, only b's morning (10-12 with the room) remains.
+    two = find([a, b], required=["a"], optional=["b"], resources=[room], min_attendees=2)
+    assert {s.starts_at for s in two} == {at(10), at(10.25), at(10.5), at(10.75), at(11)}
+
+
 # ---- generated cases against the literal reference --------------------------------------
 
 ZONES = ["UTC", "Europe/London", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata"]
@@ -359,3 +383,12 @@ def test_generated_requests_match_the_literal_reading(data: st.DataObject) -> No
         (s.starts_at, s.available, s.if_need_be, tuple(u.user_id for u in s.unavailable))
         for s in got
     ] == [(w.start, w.available, w.if_need_be, w.unavailable) for w in want]
+
+
+def test_busy_from_minutes_equals_the_checked_constructor() -> None:
+    checked = Busy(at(9), at(10.5), "Standup", "import:x")
+    fast = Busy.from_minutes(checked.start_minute, checked.end_minute, "Standup", "import:x")
+    assert fast == checked
+    assert (fast.start_minute, fast.end_minute) == (checked.start_minute, checked.end_minute)
+    with pytest.raises(ValueError, match="ends before it starts"):
+        Busy.from_minutes(10, 9)

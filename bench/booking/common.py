@@ -1,0 +1,168 @@
+"""What the booking benchmarks share: a database, real uvicorn processes, people, percentiles.
+
+The servers are real `uvicorn cadence.app:create_app` processes on loopback ports, like a
+deployment behind a load balancer; the load comes from one asyncio client process.
+`CADENCE_ENV=test` only makes password hashing cheap (the setup registers many people);
+the booking and page paths are the production ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from cadence.migrate import upgrade_url
+
+PASSWORD = "correct horse battery"  # noqa: S105 - benchmark accounts
+ADMIN_URL = os.environ.get(
+    "CADENCE_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+Headers = dict[str, str]
+PIDS: dict[str, int] = {}  # base URL -> server process id, for CPU accounting
+
+
+def cpu_seconds(bases: Sequence[str]) -> float:
+    """CPU time (user + system) the server processes have used so far (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for base in bases:
+        fields = Path(f"/proc/{PIDS[base]}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+async def _admin(statement: str) -> None:
+    engine = create_async_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+@contextmanager
+def database(kind: str, name: str) -> Iterator[str]:
+    """A fresh, migrated database (PostgreSQL beside the test one, or a SQLite file)."""
+    if kind == "sqlite":
+        folder = Path(tempfile.mkdtemp(prefix="cadence-bench-"))
+        url = f"sqlite+aiosqlite:///{folder / 'bench.db'}"
+        asyncio.run(upgrade_url(url))
+        yield url
+        return
+    base = ADMIN_URL.rpartition("/")[0]
+    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    url = f"{base}/{name}"
+    asyncio.run(upgrade_url(url))
+    try:
+        yield url
+    finally:
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def _server(url: str, folder: Path) -> Iterator[str]:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "CADENCE_DATABASE_URL": url,
+        "CADENCE_ENV": "test",
+        "CADENCE_BASE_URL": base,
+        "CADENCE_LOG_LEVEL": "WARNING",
+    }
+    command = [sys.executable, "-m", "uvicorn", "cadence.app:create_app", "--factory"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+    command += ["--backlog", "4096"]
+    with (folder / f"server-{port}.log").open("wb") as log:
+        proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        PIDS[base] = proc.pid
+        try:
+            deadline = time.monotonic() + 180
+            while True:
+                try:
+                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"server on {base} did not start; see {log.name}")
+                time.sleep(0.2)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@contextmanager
+def servers(url: str, processes: int) -> Iterator[list[str]]:
+    """`processes` web processes on one (migrated) database, each on its own port."""
+    folder = Path(tempfile.mkdtemp(prefix="cadence-bench-logs-"))
+    with ExitStack() as stack:
+        yield [stack.enter_context(_server(url, folder)) for _ in range(processes)]
+    print(f"server logs: {folder}", file=sys.stderr)
+
+
+def client(base: str, connections: int) -> httpx.AsyncClient:
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    return httpx.AsyncClient(base_url=base, timeout=900, limits=limits)
+
+
+async def person(c: httpx.AsyncClient, email: str) -> Headers:
+    r = await c.post(
+        "/api/v1/auth/register", json={"email": email, "password": PASSWORD, "name": email}
+    )
+    r.raise_for_status()
+    r = await c.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    r.raise_for_status()
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+async def people(clients: Sequence[httpx.AsyncClient], n: int, prefix: str) -> list[Headers]:
+    gate = asyncio.Semaphore(10)
+
+    async def one(i: int) -> Headers:
+        async with gate:
+            return await person(clients[i % len(clients)], f"{prefix}{i}@bench.example")
+
+    return list(await asyncio.gather(*(one(i) for i in range(n))))
+
+
+async def organiser(c: httpx.AsyncClient) -> tuple[Headers, str]:
+    owner = await person(c, "owner@bench.example")
+    r = await c.post("/api/v1/orgs", json={"name": "Bench", "timezone": "UTC"}, headers=owner)
+    r.raise_for_status()
+    return owner, str(r.json()["id"])
+
+
+def load_average() -> str:
+    one, five, _ = os.getloadavg()
+    return f"{one:.1f} (1 min), {five:.1f} (5 min)"

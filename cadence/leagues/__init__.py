@@ -1,0 +1,1 @@
+"""The leagues app: seasons, teams, grounds and rules; generated, edited, published schedules."""
