@@ -1,7 +1,7 @@
 """Venues: the guest book, deposit holds and policy, table positions on the floor plan
 
 Revision ID: 0016_venue_guests
-Revises: 0015_booking_analytics
+Revises: 0013_calendar_publish
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import cadence.db
 
 revision = "0016_venue_guests"
-down_revision = "0015_booking_analytics"
+down_revision = "0013_calendar_publish"
 branch_labels = None
 depends_on = None
 
