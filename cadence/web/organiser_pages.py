@@ -4,7 +4,7 @@ bookings and waitlist of an event, and the door check-in page."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Request
@@ -147,6 +147,8 @@ async def _manage_context(ctx: Ctx, event: Event) -> dict[str, object]:
         "stats": await waitlist.stats(ctx, event_id=event.id),
         "rules": await booking_rules.rules_of(ctx, event.id),
         "local": lambda d: d.astimezone(zone).strftime("%Y-%m-%dT%H:%M"),
+        # ticket sales windows are read back in the event's own zone (see `_type_fields`)
+        "event_local": lambda d: d.astimezone(ZoneInfo(event.timezone)).strftime("%Y-%m-%dT%H:%M"),
     }
 
 
@@ -217,34 +219,58 @@ async def cancel_event(request: Request, event_id: Id, ctx: CtxDep, login: Login
     )
 
 
+def _type_fields(data: dict[str, str], zone: str) -> dict[str, Any]:
+    """A ticket type form's fields as the engine takes them (times in the event's zone)."""
+    try:
+        price = round(float(data.get("price", "0") or 0) * 100)
+    except ValueError as exc:
+        raise InvalidInput("Give the price as a number.", field="price") from exc
+    return {
+        "name": data.get("name") or "Standard",
+        "price_cents": price,
+        "quota": _count(data.get("quota"), "quota"),
+        "max_per_order": _count(data.get("max_per_order"), "max_per_order")
+        if data.get("max_per_order")
+        else None,
+        "sales_start": _local(data["sales_start"], zone, "sales_start")
+        if data.get("sales_start")
+        else None,
+        "sales_end": _local(data["sales_end"], zone, "sales_end")
+        if data.get("sales_end")
+        else None,
+    }
+
+
 @router.post("/events/{event_id}/ticket-types", response_class=HTMLResponse)
 async def add_type(request: Request, event_id: Id, ctx: CtxDep, login: LoginDep) -> Response:
     data = await read_form(request)
     event = await events.managed(ctx, event_id=event_id, user=login.user)
     try:
-        price = round(float(data.get("price", "0") or 0) * 100)
-        await ticket_types.create_type(
-            ctx,
-            event=event,
-            name=data.get("name") or "Standard",
-            price_cents=price,
-            quota=_count(data.get("quota"), "quota"),
-            max_per_order=_count(data.get("max_per_order"), "max_per_order")
-            if data.get("max_per_order")
-            else None,
-            sales_start=_local(data["sales_start"], event.timezone, "sales_start")
-            if data.get("sales_start")
-            else None,
-            sales_end=_local(data["sales_end"], event.timezone, "sales_end")
-            if data.get("sales_end")
-            else None,
-        )
-    except (CadenceError, ValueError) as exc:
-        detail = exc.detail if isinstance(exc, CadenceError) else "Give the price as a number."
+        await ticket_types.create_type(ctx, event=event, **_type_fields(data, event.timezone))
+    except CadenceError as exc:
         raise WebExit(
-            redirect(request, f"/events/{event.id}/manage", flash=detail, kind="error")
+            redirect(request, f"/events/{event.id}/manage", flash=exc.detail, kind="error")
         ) from exc
     return redirect(request, f"/events/{event.id}/manage", flash="Ticket type added.")
+
+
+@router.post("/events/{event_id}/ticket-types/{type_id}", response_class=HTMLResponse)
+async def edit_type(
+    request: Request, event_id: Id, type_id: Id, ctx: CtxDep, login: LoginDep
+) -> Response:
+    """Change a ticket type; its quota never drops below the tickets already sold."""
+    data = await read_form(request)
+    event = await events.managed(ctx, event_id=event_id, user=login.user)
+    try:
+        pool = await ticket_types.type_of(ctx, event=event, type_id=type_id)
+        await ticket_types.update_type(
+            ctx, event=event, pool=pool, changes=_type_fields(data, event.timezone)
+        )
+    except CadenceError as exc:
+        raise WebExit(
+            redirect(request, f"/events/{event.id}/manage", flash=exc.detail, kind="error")
+        ) from exc
+    return redirect(request, f"/events/{event.id}/manage", flash=f"{pool.name} saved.")
 
 
 @router.post("/events/{event_id}/booking-rules", response_class=HTMLResponse)

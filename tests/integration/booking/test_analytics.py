@@ -143,3 +143,41 @@ async def test_organisers_set_booking_rules_and_a_sales_window_on_the_page(
     assert bad.status_code == 303
     page = await client.get(f"/events/{event}/manage")
     assert "Holds last between 1 and" in page.text and 'value="45"' in page.text
+
+
+async def test_organisers_edit_a_ticket_type_on_the_page(client: httpx.AsyncClient) -> None:
+    token = await register_and_login(client, "ora@example.com", "Ora")
+    org = (await create_org(client, token, "Evently")).rsplit("/", 1)[1]
+    form = {
+        "name": "Jazz Night",
+        "starts_at": "2030-05-01T20:00",
+        "ends_at": "2030-05-01T23:00",
+        "capacity": "10",
+        "csrf_token": token,
+    }
+    event = (await client.post(f"/orgs/{org}/events", data=form)).headers["location"].split("/")[2]
+    added = {
+        "name": "Early bird",
+        "price": "12.50",
+        "quota": "5",
+        "sales_end": "2030-02-01T09:00",
+        "csrf_token": token,
+    }
+    assert (await client.post(f"/events/{event}/ticket-types", data=added)).status_code == 303
+    page = await client.get(f"/events/{event}/manage")
+    found = re.search(rf"/events/{event}/ticket-types/([0-9a-f]{{32}})", page.text)
+    assert found, page.text
+    edit_url = f"/events/{event}/ticket-types/{found.group(1)}"
+    assert 'value="2030-02-01T09:00"' in page.text  # the window is shown in the event's zone
+
+    changed = {"name": "Early", "price": "9", "quota": "3", "max_per_order": "2"}
+    r = await client.post(edit_url, data={**changed, "csrf_token": token})
+    assert r.status_code == 303, r.text
+    page = await client.get(f"/events/{event}/manage")
+    assert "Early saved." in page.text and "9.00" in page.text
+    assert 'value="2030-02-01T09:00"' not in page.text  # an emptied field clears the window
+
+    bad = await client.post(edit_url, data={**changed, "price": "nine", "csrf_token": token})
+    assert bad.status_code == 303
+    page = await client.get(f"/events/{event}/manage")
+    assert "Give the price as a number." in page.text and "9.00" in page.text
