@@ -19,8 +19,15 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
+    """Tests drive the job worker themselves (`run_jobs`), so the embedded worker that the
+    SQLite mode would start is off: two workers racing for one job made outcomes timing-bound.
+    Tests of the embedded mode itself turn it back on."""
     return Settings(
-        env="test", database_url=database_url, log_level="WARNING", base_url="http://testserver"
+        env="test",
+        database_url=database_url,
+        log_level="WARNING",
+        base_url="http://testserver",
+        run_worker=False,
     )
 
 
