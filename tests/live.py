@@ -1,4 +1,9 @@
-"""A real Cadence server in a subprocess, on a free loopback port, for browser and fuzz tests."""
+"""Real Cadence web processes in subprocesses, on free loopback ports.
+
+One launcher for the browser, fuzz and multi-process tests and for the benchmarks in
+`bench/`: a uvicorn process of `cadence.app:create_app` on a database, its output in a log
+file, reported with its last lines when it fails to start.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
@@ -22,6 +27,79 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _spawn(
+    log: Path, database_url: str, extra_env: dict[str, str], backlog: int | None
+) -> tuple[str, subprocess.Popen[bytes]]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "CADENCE_DATABASE_URL": database_url,
+        "CADENCE_ENV": "test",
+        "CADENCE_BASE_URL": base,
+        "CADENCE_LOG_LEVEL": "WARNING",
+        **extra_env,
+    }
+    command = [sys.executable, "-m", "uvicorn", "cadence.app:create_app", "--factory"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+    if backlog is not None:
+        command += ["--backlog", str(backlog)]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    return base, proc
+
+
+def _up(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@contextmanager
+def web_processes(
+    tmp: Path,
+    count: int,
+    *,
+    database_url: str,
+    extra_env: dict[str, str] | None = None,
+    migrate: bool = True,
+    timeout: float = 120,
+    backlog: int | None = None,
+) -> Iterator[list[str]]:
+    """`count` web processes on one database; their base URLs.
+
+    They start in parallel (imports take seconds on a loaded machine). `migrate=False` when
+    the database is ready: Alembic cannot run in two threads at once. `timeout` is generous
+    because a loaded 2-core CI machine starts slowly.
+    """
+    if migrate:
+        upgrade(database_url)
+    with ExitStack() as stack:
+        started: list[tuple[str, subprocess.Popen[bytes], Path]] = []
+        for i in range(count):
+            log = tmp / f"server{i}.log"
+            base, proc = _spawn(log, database_url, extra_env or {}, backlog)
+            stack.callback(_stop, proc)
+            started.append((base, proc, log))
+        deadline = time.monotonic() + timeout
+        for base, proc, log in started:
+            while not _up(base):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{base} did not start:\n{log.read_text()[-3000:]}")
+                time.sleep(0.1)
+        yield [base for base, _, _ in started]
+
+
 @contextmanager
 def live_server(
     tmp: Path,
@@ -30,55 +108,7 @@ def live_server(
     extra_env: dict[str, str] | None = None,
     migrate: bool = True,
 ) -> Iterator[str]:
-    """Migrate a database (unless it is already: Alembic cannot run in two threads at once),
-    start uvicorn on it, yield the base URL, stop it afterwards."""
+    """One web process (on a new SQLite file unless a database is given); its base URL."""
     url = database_url or f"sqlite+aiosqlite:///{tmp / 'live.db'}"
-    if migrate:
-        upgrade(url)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "CADENCE_DATABASE_URL": url,
-        "CADENCE_ENV": "test",
-        "CADENCE_BASE_URL": base,
-        "CADENCE_LOG_LEVEL": "WARNING",
-        **(extra_env or {}),
-    }
-    log = (tmp / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "cadence.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-access-log",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 120  # a loaded 2-core CI machine starts slowly
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((tmp / "server.log").read_text()[-3000:])
-            time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    with web_processes(tmp, 1, database_url=url, extra_env=extra_env, migrate=migrate) as bases:
+        yield bases[0]

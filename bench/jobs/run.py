@@ -26,41 +26,20 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import cadence.models  # noqa: F401 - every table, for create_all
+from bench.pg import load_average, scratch_database
 from cadence.clock import SystemClock
-from cadence.db import Base, create_engine, new_id
+from cadence.db import create_engine, new_id
 from cadence.jobs import JobRun, handler
 from cadence.jobs.models import DONE, QUEUED, Job
 from cadence.jobs.worker import Worker
 from cadence.settings import Settings
 
-ADMIN_URL = os.environ.get(
-    "CADENCE_BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-)
 KIND = "bench.noop"
 
 
 @handler(KIND, max_attempts=3)
 async def noop(run: JobRun) -> None:
     """Does nothing: the figure is the queue's own cost per job."""
-
-
-async def _admin(statement: str) -> None:
-    engine = create_async_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text(statement))
-    finally:
-        await engine.dispose()
-
-
-async def create_schema(url: str) -> None:
-    """The tables as the models declare them (the same schema the migrations build)."""
-    engine = create_async_engine(url)
-    try:
-        async with engine.begin() as conn:
-            await conn.run_sync(Base.metadata.create_all)
-    finally:
-        await engine.dispose()
 
 
 async def worker_main(url: str) -> None:
@@ -136,26 +115,15 @@ async def one_run(url: str, workers: int, jobs: int) -> float:
         await engine.dispose()
 
 
-async def main(jobs: int, counts: list[int], repeats: int) -> None:
-    name = f"cadence_bench_jobs_{os.getpid()}"
-    url = f"{ADMIN_URL.rpartition('/')[0]}/{name}"
-    await _admin(f'CREATE DATABASE "{name}"')
-    try:
-        await create_schema(url)
-        print(f"{jobs} no-op jobs per run, {repeats} runs per worker count; load {_load()}")
-        for count in counts:
-            rates = [await one_run(url, count, jobs) for _ in range(repeats)]
-            print(
-                f"workers={count}: median {statistics.median(rates):.0f} jobs/s "
-                f"(runs: {', '.join(f'{r:.0f}' for r in rates)}); load {_load()}",
-                flush=True,
-            )
-    finally:
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _load() -> str:
-    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+async def main(url: str, jobs: int, counts: list[int], repeats: int) -> None:
+    print(f"{jobs} no-op jobs per run, {repeats} runs per worker count; load {load_average()}")
+    for count in counts:
+        rates = [await one_run(url, count, jobs) for _ in range(repeats)]
+        print(
+            f"workers={count}: median {statistics.median(rates):.0f} jobs/s "
+            f"(runs: {', '.join(f'{r:.0f}' for r in rates)}); load {load_average()}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":
@@ -169,5 +137,7 @@ if __name__ == "__main__":
         asyncio.run(worker_main(args.worker))
     else:
         started = time.monotonic()
-        asyncio.run(main(args.jobs, [int(c) for c in args.workers.split(",")], args.repeats))
+        counts = [int(c) for c in args.workers.split(",")]
+        with scratch_database(f"cadence_bench_jobs_{os.getpid()}", schema="tables") as url:
+            asyncio.run(main(url, args.jobs, counts, args.repeats))
         print(f"total {time.monotonic() - started:.0f} s")

@@ -21,14 +21,11 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -38,94 +35,27 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from websockets.asyncio.client import ClientConnection, connect
 
 import cadence.models  # noqa: F401 - every table, for create_all
+from bench.pg import load_average, scratch_database
 from cadence.db import Base
+from tests.live import web_processes
 
-ADMIN_URL = os.environ.get(
-    "CADENCE_BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-)
 PASSWORD = "correct horse battery"  # noqa: S105 - a benchmark account
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _load() -> str:
-    return " ".join(f"{x:.1f}" for x in os.getloadavg())
-
-
-async def _admin(statement: str) -> None:
-    engine = create_async_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text(statement))
-    finally:
-        await engine.dispose()
-
-
-async def _create_schema(url: str) -> None:
-    engine = create_async_engine(url)
-    try:
-        async with engine.begin() as conn:
-            await conn.run_sync(Base.metadata.create_all)
-    finally:
-        await engine.dispose()
 
 
 @contextmanager
 def servers(count: int, *, database_url: str, env: dict[str, str]) -> Iterator[list[str]]:
-    """`count` uvicorn processes of Cadence on one database; their base URLs."""
+    """`count` uvicorn processes of Cadence on one database (no worker, schema made)."""
     tmp = Path(tempfile.mkdtemp(prefix="cadence-fanout-"))
-    with ExitStack() as stack:
-        procs: list[tuple[str, subprocess.Popen[bytes], Path]] = []
-        for i in range(count):
-            port = _free_port()
-            base = f"http://127.0.0.1:{port}"
-            log_path = tmp / f"server{i}.log"
-            log = stack.enter_context(log_path.open("wb"))
-            proc = subprocess.Popen(
-                [
-                    *(sys.executable, "-m", "uvicorn", "cadence.app:create_app", "--factory"),
-                    *("--host", "127.0.0.1", "--port", str(port), "--no-access-log"),
-                ],
-                env={
-                    **os.environ,
-                    "CADENCE_DATABASE_URL": database_url,
-                    "CADENCE_ENV": "test",
-                    "CADENCE_BASE_URL": base,
-                    "CADENCE_LOG_LEVEL": "WARNING",
-                    "CADENCE_RUN_MIGRATIONS_ON_START": "false",
-                    "CADENCE_RUN_WORKER": "false",
-                    **env,
-                },
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            stack.callback(_stop, proc)
-            procs.append((base, proc, log_path))
-        deadline = time.monotonic() + 180
-        for base, proc, log_path in procs:
-            while True:
-                try:
-                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(log_path.read_text()[-3000:])
-                time.sleep(0.2)
-        yield [base for base, _, _ in procs]
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    quiet = {"CADENCE_RUN_MIGRATIONS_ON_START": "false", "CADENCE_RUN_WORKER": "false"}
+    with web_processes(
+        tmp,
+        count,
+        database_url=database_url,
+        extra_env={**quiet, **env},
+        migrate=False,
+        timeout=180,
+    ) as bases:
+        yield bases
 
 
 async def _setup(base: str) -> tuple[str, str, str]:
@@ -232,7 +162,7 @@ async def scenario(
             f"; clients on process B (through Redis): p50 {_pct(remote, 50):.1f} ms, "
             f"p99 {_pct(remote, 99):.1f} ms"
         )
-    print(f"{line}; load {_load()}", flush=True)
+    print(f"{line}; load {load_average()}", flush=True)
     return latencies
 
 
@@ -248,11 +178,8 @@ async def _truncate(url: str) -> None:
 
 def main(clients: int, rounds: int, redis_url: str, two: bool) -> None:
     name = f"cadence_bench_rt_{os.getpid()}"
-    url = f"{ADMIN_URL.rpartition('/')[0]}/{name}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    try:
-        asyncio.run(_create_schema(url))
-        print(f"load before: {_load()}", flush=True)
+    with scratch_database(name, schema="tables") as url:
+        print(f"load before: {load_average()}", flush=True)
         with servers(1, database_url=url, env={}) as bases:
             asyncio.run(scenario("one process", bases, clients, rounds))
         if not two:
@@ -261,8 +188,6 @@ def main(clients: int, rounds: int, redis_url: str, two: bool) -> None:
         env = {"CADENCE_REDIS_URL": redis_url, "CADENCE_REDIS_PREFIX": f"bench:{name}"}
         with servers(2, database_url=url, env=env) as bases:
             asyncio.run(scenario("two processes + Redis", bases, clients, rounds))
-    finally:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 if __name__ == "__main__":

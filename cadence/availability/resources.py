@@ -12,14 +12,22 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from cadence.audit import service as audit
 from cadence.availability.holidays import holidays_of
 from cadence.availability.models import OrgResource, OrgResourceException
-from cadence.availability.service import RangeIn, _stored, _to_core, weekly_pattern
+from cadence.availability.service import (
+    RangeIn,
+    _stored,
+    _to_core,
+    check_exception,
+    exception_summary,
+    next_position,
+    weekly_pattern,
+)
 from cadence.context import Ctx
-from cadence.errors import AlreadyExists, InvalidInput, NotFound
+from cadence.errors import AlreadyExists, NotFound
 from cadence.time.layers import Adjustment, Availability, Level
 
 
@@ -117,17 +125,12 @@ async def add_exception(
     note: str | None = None,
 ) -> OrgResourceException:
     row = await get_resource(ctx, org_id=org_id, resource_id=resource_id)
-    if ends_at <= starts_at:
-        raise InvalidInput("An exception must end after it starts.", field="ends_at")
-    Level(level)
-    last = await ctx.session.scalar(
-        select(func.max(OrgResourceException.position)).where(
-            OrgResourceException.resource_id == row.id
-        )
-    )
+    check_exception(starts_at, ends_at, level)
     exc = OrgResourceException(
         resource_id=row.id,
-        position=int(last or 0) + 1,
+        position=await next_position(
+            ctx, OrgResourceException.position, OrgResourceException.resource_id, row.id
+        ),
         starts_at=starts_at,
         ends_at=ends_at,
         level=level,
@@ -142,7 +145,7 @@ async def add_exception(
         target_type="resource_exception",
         target_id=exc.id,
         org_id=org_id,
-        after={"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat(), "level": level},
+        after=exception_summary(starts_at, ends_at, level),
     )
     return exc
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import delete, func, select
 
@@ -98,6 +99,24 @@ async def set_pattern(
     return row
 
 
+def check_exception(starts_at: datetime, ends_at: datetime, level: str) -> None:
+    """The rules every exception obeys, a person's or a resource's."""
+    if ends_at <= starts_at:
+        raise InvalidInput("An exception must end after it starts.", field="ends_at")
+    Level(level)
+
+
+async def next_position(ctx: Ctx, position: Any, owner: Any, owner_id: str) -> int:
+    """Exceptions apply in the order they were added: the owner's next position."""
+    last = await ctx.session.scalar(select(func.max(position)).where(owner == owner_id))
+    return int(last or 0) + 1
+
+
+def exception_summary(starts_at: datetime, ends_at: datetime, level: str) -> dict[str, str]:
+    """What the audit log keeps of a new exception."""
+    return {"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat(), "level": level}
+
+
 async def add_exception(
     ctx: Ctx,
     *,
@@ -107,17 +126,12 @@ async def add_exception(
     level: str,
     note: str | None = None,
 ) -> AvailabilityException:
-    if ends_at <= starts_at:
-        raise InvalidInput("An exception must end after it starts.", field="ends_at")
-    Level(level)
-    last = await ctx.session.scalar(
-        select(func.max(AvailabilityException.position)).where(
-            AvailabilityException.user_id == user_id
-        )
-    )
+    check_exception(starts_at, ends_at, level)
     row = AvailabilityException(
         user_id=user_id,
-        position=int(last or 0) + 1,
+        position=await next_position(
+            ctx, AvailabilityException.position, AvailabilityException.user_id, user_id
+        ),
         starts_at=starts_at,
         ends_at=ends_at,
         level=level,
@@ -131,7 +145,7 @@ async def add_exception(
         action="availability.exception.create",
         target_type="availability_exception",
         target_id=row.id,
-        after={"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat(), "level": level},
+        after=exception_summary(starts_at, ends_at, level),
     )
     return row
 

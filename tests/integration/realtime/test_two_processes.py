@@ -14,8 +14,8 @@ from websockets.asyncio.client import connect
 
 from tests.conftest import _truncate_all
 from tests.integration.conftest import make_org, signup
-from tests.integration.realtime.servers import web_processes
 from tests.integration.realtime.test_ws import next_message, nothing_more, ws_url
+from tests.live import web_processes
 from tests.services import REDIS_URL, need, redis_available
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]

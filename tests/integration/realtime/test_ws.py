@@ -13,7 +13,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import InvalidStatus
 
 from tests.integration.conftest import add_member, make_org, signup
-from tests.integration.realtime.servers import web_processes
+from tests.live import web_processes
 
 
 @pytest.fixture(scope="module")
