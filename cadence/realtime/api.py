@@ -8,7 +8,9 @@ events at or below the last id sent (or the starting point) are skipped.
 A connection lives as long as its credentials: when the access token (or the web login of a
 cookie connection) expires, the server closes it with code 4401 ("token expired"). A client
 keeps it open by sending `{"type": "refresh", "token": "<new access token>"}` (a token of the
-same person) before then; a refresh with a bad token closes it with 4401 at once. Other
+same person) before then; a refresh with a bad token closes it with 4401 at once. When the
+login itself ends (logout, a password change), the socket closes with 4401 ("logged out")
+within a few seconds, whichever process it is on. Other
 close codes: 1013 when the client reads too slowly (reconnect with `after`). Which
 organisations a connection hears follows membership changes while it is open (see
 `cadence.realtime.hub`).
@@ -20,6 +22,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -48,32 +51,41 @@ OVERLOADED = 1013
 EXPIRY_CHECK_SECONDS = 30.0
 
 
-async def _token_login(ctx: Ctx, token: str) -> tuple[User, datetime]:
-    """The person of an access token and when the token (or its login) ends."""
+@dataclass(frozen=True)
+class Credentials:
+    """Who a connection speaks for, on which login, until when."""
+
+    user: User
+    login_id: str
+    expires_at: datetime
+
+
+async def _token_login(ctx: Ctx, token: str) -> Credentials:
+    """The person of an access token, its login, and when the token (or its login) ends."""
     user, login = await sessions.user_for_access_token(ctx, token)
     claims = read_access_token(token, secret=ctx.settings.secret_key, now=ctx.now())
-    return user, min(claims.expires_at, login.expires_at)
+    return Credentials(user, login.id, min(claims.expires_at, login.expires_at))
 
 
 async def _authenticate(
     websocket: WebSocket, state: AppState
-) -> tuple[User, set[str], datetime] | None:
+) -> tuple[Credentials, set[str]] | None:
     token = websocket.query_params.get("token")
     cookie = websocket.cookies.get(SESSION_COOKIE)
     async with state.read_sessions() as session:
         ctx = Ctx(session=session, settings=state.settings, clock=state.clock)
         try:
             if token:
-                user, expires_at = await _token_login(ctx, token)
+                found = await _token_login(ctx, token)
             elif cookie and _same_origin(websocket, state):
                 user, login = await sessions.user_for_web_token(ctx, cookie)
-                expires_at = login.expires_at
+                found = Credentials(user, login.id, login.expires_at)
             else:
                 return None
         except CadenceError:
             return None
-        orgs = {org.id for org, _role in await org_service.orgs_of(ctx, user.id)}
-    return user, orgs, expires_at
+        orgs = {org.id for org, _role in await org_service.orgs_of(ctx, found.user.id)}
+    return found, orgs
 
 
 def _same_origin(websocket: WebSocket, state: AppState) -> bool:
@@ -123,10 +135,10 @@ async def live(websocket: WebSocket) -> None:
     if found is None or hub is None:
         await _refuse(websocket)
         return
-    user, org_ids, expires_at = found
+    credentials, org_ids = found
     after = _after(websocket)
-    conn = Connection(user.id, org_ids)
-    conn.expires_at = expires_at
+    conn = Connection(credentials.user.id, org_ids, login_id=credentials.login_id)
+    conn.expires_at = credentials.expires_at
     hub.subscribe(conn)
     try:
         await _serve(websocket, hub, conn, state, after)
@@ -196,9 +208,10 @@ async def _forward(
     pump = asyncio.create_task(_pump(websocket, conn, floor))
     overflow = asyncio.create_task(conn.overflowed.wait())
     expired = asyncio.create_task(_expiry(conn, state))
+    logged_out = asyncio.create_task(conn.logged_out.wait())
     try:
         done, _ = await asyncio.wait(
-            {pump, reader, overflow, expired}, return_when=asyncio.FIRST_COMPLETED
+            {pump, reader, overflow, expired, logged_out}, return_when=asyncio.FIRST_COMPLETED
         )
         pump.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -207,11 +220,14 @@ async def _forward(
             await _close(websocket, OVERLOADED)
         elif expired in done:
             await _close(websocket, UNAUTHORIZED, "token expired")
+        elif logged_out in done:
+            await _close(websocket, UNAUTHORIZED, "logged out")
         elif reader in done and (refused := _refusal(reader)) is not None:
             await _close(websocket, UNAUTHORIZED, refused)
     finally:
         overflow.cancel()
         expired.cancel()
+        logged_out.cancel()
 
 
 async def _pump(websocket: WebSocket, conn: Connection, floor: int) -> None:
@@ -248,9 +264,10 @@ async def _read_incoming(websocket: WebSocket, conn: Connection, state: AppState
             try:
                 if not isinstance(token, str):
                     return "refresh without a token"
-                user, expires_at = await _token_login(ctx, token)
+                found = await _token_login(ctx, token)
             except CadenceError:
                 return "refresh refused"
-        if user.id != conn.user_id:
+        if found.user.id != conn.user_id:
             return "refresh for another person"
-        conn.expires_at = max(expires_at, conn.expires_at or expires_at)
+        conn.expires_at = max(found.expires_at, conn.expires_at or found.expires_at)
+        conn.login_id = found.login_id  # a token of a newer login carries the socket on

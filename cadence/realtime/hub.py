@@ -30,17 +30,22 @@ log = logging.getLogger("cadence.realtime")
 
 CHANNEL = "events"  # under the deployment's namespace: "<Settings.redis_namespace>:events"
 RECENT = 20_000
+LOGIN_CHECK_SECONDS = 5.0  # how soon a logout closes the login's sockets, at most
 
 
 class Connection:
     """One WebSocket's subscription: its organisations and a bounded queue of events."""
 
-    def __init__(self, user_id: str, org_ids: set[str], maxsize: int = 2000) -> None:
+    def __init__(
+        self, user_id: str, org_ids: set[str], maxsize: int = 2000, *, login_id: str | None = None
+    ) -> None:
         self.user_id = user_id
         self.org_ids = org_ids
         self.queue: asyncio.Queue[Event] = asyncio.Queue(maxsize)
         self.overflowed = asyncio.Event()
         self.expires_at: datetime | None = None  # when its credentials end (realtime.api)
+        self.login_id = login_id  # the auth session it rides on; its end closes the socket
+        self.logged_out = asyncio.Event()
 
     def offer(self, event: Event) -> None:
         if event.user_id is not None and event.user_id != self.user_id:
@@ -83,6 +88,7 @@ class Hub:
             async with self.read_sessions() as session:
                 cursor = await service.last_id(session)
             self.tasks.append(asyncio.create_task(self._poll(cursor)))
+            self.tasks.append(asyncio.create_task(self._check_logins()))
             if url:
                 self.tasks.append(asyncio.create_task(self._listen(url)))
 
@@ -206,6 +212,31 @@ class Hub:
             for event in events:
                 self.dispatch(event)
                 cursor = max(cursor, event.id)
+
+    async def _check_logins(self) -> None:
+        """Close the sockets of logins that ended (logout, password change, expiry).
+
+        An access token stays valid until it expires, so without this a socket would outlive
+        its logout by up to the token's lifetime. Logins end in any process, so every hub
+        asks the database, in one query for all its connections.
+        """
+        while not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), LOGIN_CHECK_SECONDS)
+                return
+            conns = [conn for mine in self.by_user.values() for conn in mine]
+            watched = {conn.login_id for conn in conns if conn.login_id is not None}
+            if not watched:
+                continue
+            try:
+                async with self.read_sessions() as session:
+                    ended = await service.ended_logins(session, watched)
+            except Exception:
+                log.exception("login check failed")
+                continue
+            for conn in conns:
+                if conn.login_id in ended:
+                    conn.logged_out.set()
 
 
 _current: list[Hub] = []

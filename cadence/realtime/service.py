@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cadence.accounts.models import AuthSession
 from cadence.realtime.events import Event
 from cadence.realtime.models import DomainEvent
 
@@ -41,3 +42,21 @@ async def events_after(
 async def prune(session: AsyncSession, *, before: object) -> int:
     result = await session.execute(delete(DomainEvent).where(DomainEvent.at < before))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def ended_logins(session: AsyncSession, login_ids: Collection[str]) -> set[str]:
+    """Which of these logins (auth sessions) were ended: logout, password change, reuse of a
+    spent refresh token. (Running out is the connection's own clock's business.)
+
+    One query for every connection of the process, so it costs the same for one or a
+    thousand open sockets.
+    """
+    if not login_ids:
+        return set()
+    rows = await session.scalars(
+        select(AuthSession.id).where(
+            AuthSession.id.in_(list(login_ids)),
+            AuthSession.revoked_at.is_not(None),
+        )
+    )
+    return set(rows)

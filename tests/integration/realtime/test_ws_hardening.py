@@ -8,6 +8,7 @@ needs no waiting), real WebSocket clients."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,7 @@ from websockets.exceptions import ConnectionClosed
 from cadence.app import create_app
 from cadence.clock import FrozenClock
 from cadence.realtime import api as realtime_api
+from cadence.realtime import hub as realtime_hub
 from cadence.settings import Settings
 from tests.integration.conftest import PASSWORD, Person, add_member, signup
 from tests.integration.realtime.test_ws import next_message, ws_url
@@ -38,6 +40,7 @@ async def base(
     database_url: str, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[str]:
     monkeypatch.setattr(realtime_api, "EXPIRY_CHECK_SECONDS", 0.05)
+    monkeypatch.setattr(realtime_hub, "LOGIN_CHECK_SECONDS", 0.2)
     port = free_port()
     settings = Settings(
         env="test",
@@ -139,6 +142,26 @@ async def test_the_connection_closes_with_4401_when_its_token_expires(
             assert (await next_message(ws))["org_id"] == org  # not expired yet
             clock.advance(timedelta(minutes=1, seconds=1))
             assert await closed_with(ws) == (4401, "token expired")
+
+
+async def test_logging_out_closes_the_logins_sockets_and_no_other(base: str) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+        owner = await signup(http, "bye@live.example")
+        r = await http.post(
+            "/api/v1/auth/login", json={"email": "bye@live.example", "password": PASSWORD}
+        )
+        other = dataclasses.replace(owner, access=r.json()["access_token"])
+        org, event = await org_with_event(http, owner, "Leaving")
+        async with (
+            connect(ws_url(base, owner.access)) as ws,
+            connect(ws_url(base, other.access)) as still_in,
+        ):
+            r = await http.post("/api/v1/auth/logout", headers=owner.auth)
+            assert r.status_code == 204, r.text
+            assert await closed_with(ws) == (4401, "logged out")
+            # The person's other login (another device) keeps its socket and its events.
+            await book(http, event, other)
+            assert (await next_message(still_in))["org_id"] == org
 
 
 async def test_a_refresh_keeps_the_connection_and_a_bad_one_closes_it(
