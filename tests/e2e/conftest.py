@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.e2e.steps import open_page
 from tests.live import live_server
 from tests.services import CHROMIUM, chromium_available, need
 
@@ -33,3 +35,26 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def chromium_path() -> str:
     need("Chromium", chromium_available())
     return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str, server: str) -> Iterator[Browser]:
+    """Chromium, started after the server: the server's migration runs an asyncio loop,
+    which Playwright's sync API forbids in this thread once it has started."""
+    del server
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: str) -> Iterator[Page]:
+    """A desktop-sized page; the test fails if the page logged a script or CSP error."""
+    errors: list[str] = []
+    page = open_page(browser, server, errors, viewport={"width": 1200, "height": 900})
+    yield page
+    page.context.close()
+    assert errors == []

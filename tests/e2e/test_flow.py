@@ -9,71 +9,16 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import CHROMIUM_ARGS
+from tests.e2e.steps import log_in, log_out, register
 
-PASSWORD = "correct horse battery"
 SCREENSHOT = Path(tempfile.gettempdir()) / "cadence-members-phone.png"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: str) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser, server: str) -> Iterator[Page]:
-    context = browser.new_context(base_url=server, viewport={"width": 1200, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    errors: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        # Failed forms answer 4xx on purpose; only other errors (such as a CSP refusal) count.
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            errors.append(message.text)
-
-    page.on("console", on_console)
-    yield page
-    context.close()
-    # A Content-Security-Policy violation (an inline script or style) shows up here.
-    assert errors == []
-
-
-def register(page: Page, name: str, email: str) -> None:
-    page.get_by_label("Your name").fill(name)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("status")).to_contain_text("Your account is ready")
-
-
-def log_in(page: Page, email: str) -> None:
-    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("status").first).to_contain_text("Welcome back")
-
-
-def log_out(page: Page) -> None:
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("status")).to_contain_text("You have logged out")
-    expect(
-        page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in")
-    ).to_be_visible()
 
 
 def test_flow_3_register_invite_accept_change_role(page: Page) -> None:

@@ -4,13 +4,11 @@ its drawings, a drag that is checked at once and then kept, and publishing."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import CHROMIUM_ARGS
-from tests.e2e.test_flow import log_in, register
+from tests.e2e.steps import log_in, open_page, register
 
 pytestmark = pytest.mark.browser
 
@@ -22,32 +20,9 @@ GROUNDS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def browser(chromium_path: str) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def _page(browser: Browser, server: str, errors: list[str]) -> Page:
-    context = browser.new_context(base_url=server, viewport={"width": 1300, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            errors.append(message.text)
-
-    page.on("console", on_console)
-    return page
-
-
 def test_wizard_generate_drag_and_publish(browser: Browser, server: str) -> None:
     errors: list[str] = []
-    page = _page(browser, server, errors)
+    page = open_page(browser, server, errors, viewport={"width": 1300, "height": 900})
     page.goto("/register")
     register(page, "Lee League", "lee@league.example")
     log_in(page, "lee@league.example")

@@ -5,43 +5,12 @@ enrolment request itself is covered in tests/integration/notify/test_settings_pa
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import CHROMIUM_ARGS
-
-PASSWORD = "correct horse battery"
+from tests.e2e.steps import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: str) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser, server: str) -> Iterator[Page]:
-    context = browser.new_context(base_url=server)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    errors: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            errors.append(message.text)
-
-    page.on("console", on_console)
-    yield page
-    context.close()
-    assert errors == []  # a CSP refusal or a script error shows up here
 
 
 def test_settings_page_saves_and_registers_the_service_worker(page: Page, server: str) -> None:
