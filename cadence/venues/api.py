@@ -21,7 +21,7 @@ from cadence.http.deps import (
     load_org,
 )
 from cadence.http.schemas import PROBLEM_RESPONSES, Page
-from cadence.venues import floorplan, holds, hours, nights, reservations
+from cadence.venues import floorplan, holds, hours, layout, nights, reservations
 from cadence.venues import service as venues
 from cadence.venues.models import Reservation, Venue, VenueEventNight, VenueTable
 from cadence.venues.present import one_staff, present, times_out
@@ -38,6 +38,9 @@ from cadence.venues.schemas import (
     HoursEntryIn,
     HoursIn,
     HoursOut,
+    LayoutIn,
+    LayoutOut,
+    LayoutTableOut,
     ServiceDay,
     StaffReservationIn,
     StaffReservationOut,
@@ -188,6 +191,53 @@ async def delete_table(table_id: Id, ctx: CtxDep, venue: ManagerVenue) -> Respon
     return Response(status_code=204)
 
 
+def _layout_out(venue: Venue, tables: list[VenueTable]) -> LayoutOut:
+    placed = {p.id: p for p in layout.drawn(tables)}
+    return LayoutOut(
+        floor_version=venue.floor_version,
+        width=floorplan.WIDTH,
+        height=floorplan.HEIGHT,
+        tables=[
+            LayoutTableOut(
+                id=t.id,
+                name=t.name,
+                area_id=t.area_id,
+                seats_min=t.seats_min,
+                seats_max=t.seats_max,
+                combinable=t.combinable,
+                neighbours=list(t.neighbours or ()),
+                active=t.active,
+                shape=t.shape,
+                x=placed[t.id].cx,
+                y=placed[t.id].cy,
+                w=placed[t.id].w,
+                h=placed[t.id].h,
+                placed=bool(t.x or t.y),
+            )
+            for t in tables
+        ],
+    )
+
+
+@router.get(STAFF + "/layout", response_model=LayoutOut)
+async def get_layout(ctx: CtxDep, venue: ViewerVenue) -> LayoutOut:
+    """The floor plan as drawn, with the floor version to save an edit against."""
+    return _layout_out(venue, await venues.list_tables(ctx, venue=venue))
+
+
+@router.put(STAFF + "/layout", response_model=LayoutOut)
+async def put_layout(body: LayoutIn, ctx: CtxDep, venue: ManagerVenue) -> LayoutOut:
+    """Move tables on the floor plan in one transaction (managers; a stale version is 409,
+    a table outside the plan or overlapping another 422)."""
+    tables = await layout.save(
+        ctx,
+        venue=venue,
+        version=body.floor_version,
+        positions=[layout.Position(p.id, round(p.x), round(p.y)) for p in body.tables],
+    )
+    return _layout_out(venue, tables)
+
+
 @router.get(STAFF + "/floor", response_model=FloorOut)
 async def floor(day: ServiceDay, ctx: CtxDep, venue: MemberVenue) -> FloorOut:
     """One service day (06:00 to 06:00 local): every table with its reservations."""
@@ -219,6 +269,7 @@ async def floor(day: ServiceDay, ctx: CtxDep, venue: MemberVenue) -> FloorOut:
     return FloorOut(
         day=day,
         timezone=venue.timezone,
+        floor_version=venue.floor_version,
         opens=[TimeOut(starts_at=i.start, ends_at=i.end) for i in open_set],
         areas=[AreaOut.model_validate(a) for a in await venues.list_areas(ctx, venue=venue)],
         tables=[

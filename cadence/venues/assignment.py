@@ -12,6 +12,10 @@ A single table fits when `seats_min <= party <= seats_max`. A combination is a c
 (through the neighbour lists, read symmetrically) of combinable tables whose seats together
 hold the party, and which is *minimal*: dropping any one table would leave too few seats.
 
+Staff may also choose the tables themselves (`choice_problem`): the same rules hold, so
+a single table must seat the party within its range, and several tables must all be
+combinable, connected through their neighbours, hold the party, and each be needed.
+
 Occupancy is discretised into 15-minute slots on the UTC grid (see
 docs/decisions/0008-table-occupancy-slots.md); `slots_for` gives the slots a reservation
 holds, turnover buffer included.
@@ -108,6 +112,58 @@ def _combinations(tables: Sequence[TableInfo], party: int, limit: int) -> list[C
     return [
         Candidate(tuple(sorted((by_id[i] for i in group), key=lambda t: t.name))) for group in found
     ]
+
+
+def seat_range(tables: Sequence[TableInfo]) -> tuple[int, int]:
+    """The party sizes these tables seat together: a single table's own range; for a
+    combination, up to every seat, and from one more than it holds without its smallest
+    table (a smaller party would not need every table)."""
+    if len(tables) == 1:
+        return tables[0].seats_min, tables[0].seats_max
+    seats = sum(t.seats_max for t in tables)
+    return seats - min(t.seats_max for t in tables) + 1, seats
+
+
+def connected(tables: Sequence[TableInfo]) -> bool:
+    """Each table reaches every other through neighbour links (read both ways)."""
+    if not tables:
+        return False
+    reached = {tables[0].id}
+    frontier = [tables[0]]
+    while frontier:
+        here = frontier.pop()
+        for other in tables:
+            if other.id not in reached and _linked(here, other):
+                reached.add(other.id)
+                frontier.append(other)
+    return len(reached) == len(tables)
+
+
+def choice_problem(tables: Sequence[TableInfo], party: int) -> tuple[str, str] | None:
+    """Why `party` cannot sit at exactly these tables, as (reason, message); None if it can.
+
+    Reasons: `too-small`, `too-large`, `not-combinable`, `not-neighbours`.
+    """
+    names = " + ".join(t.name for t in tables)
+    lo, hi = seat_range(tables)
+    if len(tables) == 1:
+        t = tables[0]
+        if party > hi:
+            return "too-small", f"{t.name} seats {lo}-{hi}: too few seats for {party}."
+        if party < lo:
+            return "too-large", f"{t.name} is for {lo}-{hi} people: too large for {party}."
+        return None
+    loose = [t.name for t in tables if not t.combinable]
+    if loose:
+        return "not-combinable", f"{', '.join(loose)} cannot be combined with other tables."
+    if not connected(tables):
+        return "not-neighbours", f"{names} do not stand together: combine neighbouring tables."
+    if party > hi:
+        return "too-small", f"{names} seat {lo}-{hi} together: too few seats for {party}."
+    spare = [t.name for t in tables if hi - t.seats_max >= party]
+    if spare:
+        return "too-large", f"{names} is more than {party} need: {spare[0]} is not needed."
+    return None
 
 
 def candidates(

@@ -2,28 +2,34 @@
 
 Everything here calls the same services as the staff API. The floor plan is SVG drawn on
 the server from the tables' positions (`floorplan.py`); `venues-floor.js` lets staff pick
-tables on it for a walk-in or a move, and refreshes the view on live reservation events.
+one table or a combination on it for a walk-in or a move (the same rules as the server,
+`assignment.choice_problem`), lets managers drag tables and save the plan (`layout.py`),
+and refreshes the view on live reservation and floor events.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import ValidationError
 
 from cadence.accounts.roles import Role
 from cadence.errors import CadenceError
 from cadence.http.deps import CtxDep
-from cadence.venues import assignment, floorplan, hours, nights, reservations
+from cadence.venues import assignment, floorplan, hours, layout, nights, reservations
 from cadence.venues import service as venues
 from cadence.venues.models import Reservation, Venue, VenueGuest, VenueTable
+from cadence.venues.schemas import LayoutIn
 from cadence.web.session import OrgAccess, WebExit, WebRoute, org_access, page, read_form, redirect
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 MemberAccess = Annotated[OrgAccess, Depends(org_access(Role.member))]
+ManagerAccess = Annotated[OrgAccess, Depends(org_access(Role.manager))]
 STATUS_STEPS = {
     "held": ("confirmed", "cancelled"),
     "pending": ("confirmed", "cancelled"),
@@ -55,10 +61,6 @@ def _grid(
             i += span
         grid[tb.id] = cells
     return grid
-
-
-def _plan_table(t: VenueTable) -> floorplan.PlanTable:
-    return floorplan.PlanTable(t.id, t.name, t.area_id, t.seats_max, t.x, t.y, t.shape, t.active)
 
 
 @router.get("/orgs/{org_id}/venue/floor", response_class=HTMLResponse)
@@ -104,7 +106,7 @@ async def floor_page(
         )
         for tb in tables
     }
-    placed = floorplan.layout([_plan_table(tb) for tb in tables])
+    placed = layout.drawn(tables)
     guest_ids = {r.guest_id for r in rows if r.guest_id}
     guests = {gid: await ctx.session.get(VenueGuest, gid) for gid in guest_ids}
     return await page(
@@ -122,6 +124,10 @@ async def floor_page(
         zone=zone,
         columns=columns,
         tables=tables,
+        by_id={tb.id: tb for tb in tables},
+        plan_width=floorplan.WIDTH,
+        plan_bounds=floorplan.HEIGHT,
+        snap=floorplan.SNAP,
         grid=_grid(tables, rows, assigned, columns),
         reservations=rows,
         assigned=assigned,
@@ -144,7 +150,9 @@ def _back(access: OrgAccess, venue: Venue, r: Reservation | None = None) -> str:
 
 
 def _table_ids(form: dict[str, str]) -> tuple[str, ...] | None:
-    ids = tuple(i for i in form.get("table_ids", "").replace(",", " ").split() if i)
+    """Tables chosen on the plan (`table_ids`, space-separated), else the one of the list."""
+    raw = form.get("table_ids") or form.get("table_id") or ""
+    ids = tuple(dict.fromkeys(i for i in raw.replace(",", " ").split() if i))
     return ids[:10] or None
 
 
@@ -212,3 +220,28 @@ async def walk_in(request: Request, ctx: CtxDep, access: MemberAccess) -> Respon
         raise WebExit(redirect(request, back, flash=exc.detail, kind="error")) from exc
     names = " + ".join(t.name for t in (await reservations.tables_of(ctx, [r.id]))[r.id])
     return redirect(request, back, flash=f"{r.guest_name} ({party}) seated at {names}.")
+
+
+@router.post("/orgs/{org_id}/venue/layout")
+async def save_layout(request: Request, ctx: CtxDep, access: ManagerAccess) -> JSONResponse:
+    """The plan editor's save: `floor_version` and `tables` (JSON `[{id, x, y}]`); JSON back."""
+    form = await read_form(request)
+    venue = await venues.venue_of_org(ctx, access.org.id)
+    try:
+        body = LayoutIn.model_validate(
+            {"floor_version": form.get("floor_version"), "tables": json.loads(form["tables"])}
+        )
+    except (KeyError, ValueError, ValidationError):
+        problem = {"status": 422, "title": "Invalid input", "detail": "Positions are not valid."}
+        return JSONResponse(problem, status_code=422)
+    try:
+        await layout.save(
+            ctx,
+            venue=venue,
+            version=body.floor_version,
+            positions=[layout.Position(p.id, round(p.x), round(p.y)) for p in body.tables],
+        )
+    except CadenceError as exc:
+        problem = {"status": exc.status, "title": exc.title, "detail": exc.detail, **exc.extra}
+        raise WebExit(JSONResponse(problem, status_code=exc.status)) from exc
+    return JSONResponse({"floor_version": venue.floor_version})

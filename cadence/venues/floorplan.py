@@ -5,6 +5,11 @@ Tables carry a centre (`x`, `y` on a 1000 x 600 canvas) and a shape. Tables neve
 gets a usable plan before anyone drags a table. Sizes grow with the seats, so a six-top
 looks bigger than a two-top.
 
+Editing the plan (`service.save_layout`, the floor page's edit mode): a table is placed
+when its whole footprint (the bounding box of its shape) lies inside the canvas, and it
+must not overlap another table's footprint (touching is fine: tables pushed together).
+`venues-floor.js` applies the same two rules while dragging, on a `SNAP` grid.
+
 The state of a table at an instant, in the order staff care about:
 
 - `off`: deactivated;
@@ -22,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 WIDTH, HEIGHT = 1000, 600
+SNAP = 10
 SOON = timedelta(hours=2)
 GRID_X, GRID_Y, MARGIN = 130, 110, 70
 ACTIVE = ("held", "pending", "confirmed", "seated")
@@ -97,6 +103,37 @@ def layout(tables: Sequence[PlanTable]) -> list[Placed]:
             )
         )
     return out
+
+
+def placed_at(t: PlanTable, x: int, y: int) -> Placed:
+    w, h = size_of(t.shape, t.seats_max)
+    return Placed(t.id, t.name, x, y, w, h, t.shape)
+
+
+def inside(p: Placed) -> bool:
+    """The table's whole footprint lies on the canvas."""
+    return p.left >= 0 and p.top >= 0 and p.left + p.w <= WIDTH and p.top + p.h <= HEIGHT
+
+
+def overlapping(a: Placed, b: Placed) -> bool:
+    """The footprints share area (edges that touch do not count)."""
+    return (
+        a.left < b.left + b.w
+        and b.left < a.left + a.w
+        and a.top < b.top + b.h
+        and b.top < a.top + a.h
+    )
+
+
+def overlaps(placed: Sequence[Placed], moved: Iterable[str]) -> list[tuple[Placed, Placed]]:
+    """Pairs of overlapping tables of which at least one was moved, in plan order."""
+    wanted = set(moved)
+    return [
+        (a, b)
+        for i, a in enumerate(placed)
+        for b in placed[i + 1 :]
+        if (a.id in wanted or b.id in wanted) and overlapping(a, b)
+    ]
 
 
 def height_of(placed: Iterable[Placed]) -> int:

@@ -14,9 +14,10 @@ through the account export and deletion (`cadence.exports`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from cadence.accounts.models import User
@@ -24,8 +25,8 @@ from cadence.audit import service as audit
 from cadence.context import Ctx
 from cadence.errors import InvalidInput, NotFound
 from cadence.exports import eraser, exporter, row_dict
-from cadence.pagination import Page, paginate
-from cadence.venues.models import Reservation, Venue, VenueGuest
+from cadence.pagination import paginate
+from cadence.venues.models import Reservation, Venue, VenueGuest, VenueGuestTag
 
 ERASED_NAME = "Erased guest"
 EDITABLE = ("name", "email", "phone", "notes", "preferences", "tags", "marketing_consent")
@@ -145,6 +146,32 @@ async def on_status(ctx: Ctx, r: Reservation, status: str) -> None:
 # --- staff ---------------------------------------------------------------------------------
 
 
+def _like(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, its own % and _ taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
+def _phone_digits(column: Any) -> Any:
+    """The phone column without the separators people type (spaces, +, -, dots, brackets)."""
+    for sep in (" ", "+", "-", ".", "(", ")", "/"):
+        column = func.replace(column, sep, "")
+    return column
+
+
+@dataclass(frozen=True)
+class Found:
+    """A page of the guest book, and how many guests match in all (across pages)."""
+
+    items: list[VenueGuest]
+    next_cursor: str | None
+    total: int
+
+
 async def search(
     ctx: Ctx,
     *,
@@ -153,24 +180,48 @@ async def search(
     tag: str | None,
     cursor: str | None,
     limit: int,
-) -> Page[VenueGuest]:
-    query = select(VenueGuest).where(VenueGuest.org_id == org_id)
-    if q:
-        like = f"%{q.strip().lower()}%"
-        query = query.where(
-            or_(
-                VenueGuest.name.ilike(like),
-                VenueGuest.email_normalized.like(like),
-                VenueGuest.phone.like(like),
+) -> Found:
+    """Guests by name, email or phone (`q`, any part of them) and by tag, newest first.
+
+    Both filters are SQL, so a page is always full until the last one and `total` counts
+    every match. The phone matches by its digits too ("020 7946" finds "+44 20 7946 0000").
+    """
+    where = [VenueGuest.org_id == org_id]
+    text = " ".join((q or "").split()).lower()
+    if text:
+        pattern = _like(text)
+        matches = [
+            func.lower(VenueGuest.name).like(pattern, escape="\\"),
+            VenueGuest.email_normalized.like(pattern, escape="\\"),
+            VenueGuest.phone.like(pattern, escape="\\"),
+        ]
+        digits = _digits(text)
+        if len(digits) >= 3:
+            matches.append(_phone_digits(VenueGuest.phone).like(f"%{digits}%"))
+        where.append(or_(*matches))
+    wanted = clean_tags([tag or ""])
+    if wanted:
+        where.append(
+            exists().where(
+                VenueGuestTag.guest_id == VenueGuest.id,
+                VenueGuestTag.org_id == org_id,
+                VenueGuestTag.tag == wanted[0],
             )
         )
+    query = select(VenueGuest).where(*where)
     page = await paginate(ctx.session, query, VenueGuest.id, cursor=cursor, limit=limit, desc=True)
-    if tag:  # tags are JSON lists: filtered here, a guest book is hundreds, not millions
-        wanted = tag.strip().lower()
-        page = Page(
-            items=[g for g in page.items if wanted in (g.tags or [])], next_cursor=page.next_cursor
+    total = await ctx.session.scalar(select(func.count()).select_from(VenueGuest).where(*where))
+    return Found(items=page.items, next_cursor=page.next_cursor, total=int(total or 0))
+
+
+async def sync_tags(ctx: Ctx, profile: VenueGuest) -> None:
+    """Write the profile's (flushed) tag list as rows, which is what search filters by."""
+    await ctx.session.execute(delete(VenueGuestTag).where(VenueGuestTag.guest_id == profile.id))
+    if profile.tags:
+        await ctx.session.execute(
+            insert(VenueGuestTag),
+            [{"guest_id": profile.id, "tag": t, "org_id": profile.org_id} for t in profile.tags],
         )
-    return page
 
 
 async def create(ctx: Ctx, *, org_id: str, fields: dict[str, Any]) -> VenueGuest:
@@ -179,6 +230,7 @@ async def create(ctx: Ctx, *, org_id: str, fields: dict[str, Any]) -> VenueGuest
     await _apply(ctx, profile, fields)
     ctx.session.add(profile)
     await _flush_unique(ctx)
+    await sync_tags(ctx, profile)
     await audit.record(
         ctx,
         org_id=org_id,
@@ -219,6 +271,8 @@ async def _flush_unique(ctx: Ctx) -> None:
 async def update_profile(ctx: Ctx, *, profile: VenueGuest, fields: dict[str, Any]) -> VenueGuest:
     await _apply(ctx, profile, fields)
     await _flush_unique(ctx)
+    if "tags" in fields:
+        await sync_tags(ctx, profile)
     await audit.record(
         ctx,
         org_id=profile.org_id,
@@ -296,6 +350,7 @@ async def _anonymise(ctx: Ctx, where: Any) -> None:
 async def erase(ctx: Ctx, *, profile: VenueGuest) -> None:
     """Forget a guest: the profile goes, their reservations stay without them."""
     await _anonymise(ctx, Reservation.guest_id == profile.id)
+    await ctx.session.execute(delete(VenueGuestTag).where(VenueGuestTag.guest_id == profile.id))
     await ctx.session.delete(profile)
     await ctx.session.flush()
     await audit.record(

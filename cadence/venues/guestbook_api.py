@@ -23,6 +23,7 @@ from cadence.venues.schemas import (
     GuestDetailOut,
     GuestIn,
     GuestOut,
+    GuestPage,
     GuestUpdate,
     MyProfileOut,
     StaffReservationOut,
@@ -71,19 +72,21 @@ MemberGuest = Annotated[VenueGuest, Depends(_member_guest)]
 ManagerGuest = Annotated[VenueGuest, Depends(_manager_guest)]
 
 
-@router.get(BASE, response_model=Page[GuestOut])
+@router.get(BASE, response_model=GuestPage)
 async def list_guests(
     ctx: CtxDep,
     membership: MemberDep,
-    q: Annotated[str | None, Query(max_length=200)] = None,
-    tag: Annotated[str | None, Query(max_length=60)] = None,
+    q: Annotated[str | None, Query(max_length=200, description="name, email, phone")] = None,
+    tag: Annotated[str | None, Query(max_length=60, description="guests with this tag")] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
-) -> Page[GuestOut]:
-    page = await guestbook.search(
+) -> GuestPage:
+    found = await guestbook.search(
         ctx, org_id=membership.org_id, q=q, tag=tag, cursor=cursor, limit=limit
     )
-    return Page(items=[guest_out(g) for g in page.items], next_cursor=page.next_cursor)
+    return GuestPage(
+        items=[guest_out(g) for g in found.items], next_cursor=found.next_cursor, total=found.total
+    )
 
 
 @router.post(BASE, status_code=201, response_model=GuestOut)

@@ -43,6 +43,7 @@ async def guests_page(
         org=access.org,
         guests=found.items,
         next_cursor=found.next_cursor,
+        total=found.total,
         q=q or "",
         tag=tag or "",
     )

@@ -57,6 +57,9 @@ class Venue(Base):
     deposit_provider: Mapped[str] = mapped_column(String(16), default="manual")
     deposit_hold_minutes: Mapped[int] = mapped_column(Integer, default=0)
     deposit_refund_minutes: Mapped[int] = mapped_column(Integer, default=1440)
+    # grows with every change of the floor (tables added, moved, resized, removed): the
+    # floor-plan editor saves against the version it loaded, so a stale edit answers 409
+    floor_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -215,6 +218,23 @@ class VenueGuest(Base):
     marketing_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class VenueGuestTag(Base):
+    """One row per tag of a guest: what the guest book filters by, in SQL on both databases.
+
+    `VenueGuest.tags` keeps the tags in the order staff typed them (what every page shows);
+    these rows are written with it, in the same place (`guestbook.set_tags`).
+    """
+
+    __tablename__ = "venue_guest_tags"
+    __table_args__ = (Index("ix_venue_guest_tags_tag", "org_id", "tag", "guest_id"),)
+
+    guest_id: Mapped[str] = mapped_column(
+        ForeignKey("venue_guests.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(60), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
 
 
 class ReservationTable(Base):

@@ -63,6 +63,13 @@ class NoTableAvailable(Conflict):
     title = "No table available"
 
 
+class TableChoiceRefused(InvalidInput):
+    """Staff chose tables that cannot seat the party (`assignment.choice_problem`)."""
+
+    slug = "table-choice-refused"
+    title = "These tables cannot seat the party"
+
+
 @dataclass(frozen=True)
 class Guest:
     name: str
@@ -150,6 +157,13 @@ async def _assign(ctx: Ctx, venue: Venue, r: Reservation, wish: Wish) -> list[st
         if len(chosen) != len(set(wish.table_ids)):
             raise InvalidInput("Choose active tables of this venue.", field="table_ids")
         pick = Candidate(tuple(venues.table_info(t) for t in chosen))
+        refused = assignment.choice_problem(pick.tables, r.party_size)
+        if refused is not None:
+            reason, message = refused
+            lo, hi = assignment.seat_range(pick.tables)
+            raise TableChoiceRefused(
+                message, field="table_ids", reason=reason, seats_min=lo, seats_max=hi
+            )
         if await _try_take(ctx, r, pick, slots):
             return list(pick.ids)
         raise NoTableAvailable(f"{pick.names} is taken at that time.")

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import Query
 from pydantic import Field, field_validator
 
-from cadence.http.schemas import AwareDatetime, Input, Name, Output
+from cadence.http.schemas import AwareDatetime, Input, Name, Output, Page
 
 HHMM = str
 Note = str
@@ -78,6 +78,7 @@ class VenueOut(Output):
     deposit_provider: str
     deposit_hold_minutes: int
     deposit_refund_minutes: int
+    floor_version: int
 
 
 class PublicVenueOut(Output):
@@ -191,6 +192,45 @@ class TableOut(Output):
     x: int
     y: int
     shape: str
+
+
+class PositionIn(Input):
+    id: str = Field(max_length=64, description="a table of the venue")
+    x: float = Field(ge=0, le=1000, allow_inf_nan=False, description="centre, 0-1000")
+    y: float = Field(ge=0, le=600, allow_inf_nan=False, description="centre, 0-600")
+
+
+class LayoutIn(Input):
+    """New centres of some (or all) tables, saved together against the version edited."""
+
+    floor_version: int = Field(
+        ge=1, le=2_147_483_647, description="the version you edited; a stale one is 409"
+    )
+    tables: list[PositionIn] = Field(min_length=1, max_length=500)
+
+
+class LayoutTableOut(Output):
+    id: str
+    name: str
+    area_id: str
+    seats_min: int
+    seats_max: int
+    combinable: bool
+    neighbours: list[str]
+    active: bool
+    shape: str
+    x: int = Field(description="centre as drawn (tables never placed: on the default grid)")
+    y: int
+    w: int = Field(description="footprint width (a circle's diameter)")
+    h: int
+    placed: bool = Field(description="false: never placed, drawn on the default grid")
+
+
+class LayoutOut(Output):
+    floor_version: int
+    width: int
+    height: int
+    tables: list[LayoutTableOut]
 
 
 # --- reservations --------------------------------------------------------------------------
@@ -349,6 +389,7 @@ class FloorTableOut(Output):
 class FloorOut(Output):
     day: date
     timezone: str
+    floor_version: int = 1
     opens: list[TimeOut]
     areas: list[AreaOut]
     tables: list[FloorTableOut]
@@ -394,6 +435,10 @@ class GuestOut(Output):
     marketing_consent: bool
     marketing_consent_at: datetime | None
     has_account: bool
+
+
+class GuestPage(Page[GuestOut]):
+    total: int = Field(description="guests matching the search, on every page together")
 
 
 class GuestDetailOut(GuestOut):

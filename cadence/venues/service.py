@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from cadence.accounts import orgs as org_service
 from cadence.accounts.models import Organisation, User
 from cadence.audit import service as audit
 from cadence.context import Ctx
-from cadence.errors import Conflict, InvalidInput, NotFound
+from cadence.errors import Conflict, InvalidInput, NotFound, StaleEdit
 from cadence.time.intervals import Interval, IntervalSet
 from cadence.time.layers import InvalidPatternError
 from cadence.time.zones import UnknownTimezoneError, get_zone
@@ -322,6 +322,31 @@ async def delete_area(ctx: Ctx, *, area: VenueArea) -> None:
 # --- tables --------------------------------------------------------------------------------
 
 
+async def bump_floor(ctx: Ctx, venue: Venue, *, expected: int | None = None) -> int:
+    """Count a change of the floor, as one conditional update of the venue's row.
+
+    With `expected` (the version an editor loaded) a floor changed since answers 409; on
+    PostgreSQL the row stays locked until commit, so floor edits take turns. Called before
+    the tables are touched, so every floor write locks the venue first, then its tables.
+    """
+    query = update(Venue).where(Venue.id == venue.id)
+    if expected is not None:
+        query = query.where(Venue.floor_version == expected)
+    result = await ctx.session.execute(
+        query.values(floor_version=Venue.floor_version + 1).execution_options(
+            synchronize_session=False
+        )
+    )
+    await ctx.session.refresh(venue, ["floor_version"])
+    if int(getattr(result, "rowcount", 0) or 0) != 1:
+        raise StaleEdit(
+            f"The floor was changed since version {expected}; it is now at version "
+            f"{venue.floor_version}. Reload the plan and place the tables again.",
+            current_version=venue.floor_version,
+        )
+    return venue.floor_version
+
+
 async def list_tables(ctx: Ctx, *, venue: Venue, active_only: bool = False) -> list[VenueTable]:
     query = select(VenueTable).where(VenueTable.venue_id == venue.id)
     if active_only:
@@ -385,6 +410,7 @@ async def create_table(ctx: Ctx, *, venue: Venue, fields: dict[str, Any]) -> Ven
         raise InvalidInput("seats_min must not exceed seats_max.", field="seats_min")
     await _name_free(ctx, VenueTable, venue, str(fields["name"]))
     await _check_table(ctx, venue, fields, None)
+    await bump_floor(ctx, venue)
     table = VenueTable(org_id=venue.org_id, venue_id=venue.id, **fields)
     ctx.session.add(table)
     await ctx.session.flush()
@@ -410,6 +436,7 @@ async def update_table(
     if seats_min > seats_max:
         raise InvalidInput("seats_min must not exceed seats_max.", field="seats_min")
     before = _table_state(table)
+    await bump_floor(ctx, venue)
     for key, value in changes.items():
         setattr(table, key, value)
     await ctx.session.flush()
@@ -439,6 +466,7 @@ async def delete_table(ctx: Ctx, *, venue: Venue, table: VenueTable) -> None:
     )
     if upcoming is not None:
         raise Conflict("The table has upcoming reservations; deactivate it instead.")
+    await bump_floor(ctx, venue)
     for other in await list_tables(ctx, venue=venue):
         if table.id in (other.neighbours or ()):
             other.neighbours = [n for n in other.neighbours if n != table.id]

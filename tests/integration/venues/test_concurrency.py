@@ -189,14 +189,16 @@ def test_two_server_processes_on_postgresql_never_double_book(
         with ThreadPoolExecutor(max_workers=24) as pool:
             codes = list(pool.map(hit, range(60)))
 
-    # five tables seat 2-4 and one seats 4-6 (T6), no combination is minimal for these sizes
-    assert codes.count(201) == 6 and codes.count(409) == 54
+    # every table ends up taken: six reservations, or five when a party of three came while
+    # T4 and P1 were gone and took the combination T2 + T3 (arrival order decides)
+    won = codes.count(201)
+    assert won in (5, 6) and codes.count(409) == 60 - won
 
     async def check() -> None:
         engine = create_async_engine(postgres_database)
         try:
             async with AsyncSession(engine) as session:
-                assert await assert_no_double_booking(session) == 6
+                assert await assert_no_double_booking(session) == won
         finally:
             await engine.dispose()
 

@@ -6,6 +6,7 @@ It is Friday 5 June 2026, 19:30 in London (18:30 UTC); the floor is `floor.py`'s
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -15,7 +16,7 @@ import pytest
 from fastapi import FastAPI
 
 from cadence.clock import FrozenClock
-from tests.integration.conftest import PASSWORD, Person, make_org, signup
+from tests.integration.conftest import PASSWORD, Person, add_member, make_org, signup
 from tests.integration.venues.floor import Floor, build_floor, reserve
 from tests.integration.web.test_pages import HTML, csrf_of, register_and_login
 
@@ -95,6 +96,9 @@ async def test_floor_plan_walk_in_and_moving_a_party(client: httpx.AsyncClient) 
     assert r.status_code == 303
     r = await client.post(f"{base}/walk-ins", data={"csrf_token": csrf, "party_size": "4"})
     assert r.status_code == 303  # the best free table: P1 (T4 and P1 both fit; name order)
+    # T4 takes up to six tonight (extra chairs), so the party of six can move there
+    r = await client.patch(f"{api}/tables/{t['T4']}", json={"seats_max": 6}, headers=owner.auth)
+    assert r.status_code == 200
     r = await client.post(
         f"{base}/reservations/{six.json()['id']}/tables",
         data={"csrf_token": csrf, "table_ids": t["T4"]},
@@ -187,3 +191,65 @@ async def test_guest_changes_and_cancels_from_my_reservations(
     assert r.status_code == 303
     gone = await client.get(f"/api/v1/orgs/{floor.org}/venue/guests/{guest_id}", headers=owner.auth)
     assert gone.status_code == 404
+
+
+async def test_plan_editor_saves_and_combined_tables_show_on_the_timeline(
+    client: httpx.AsyncClient, guest_client: httpx.AsyncClient
+) -> None:
+    owner, floor, csrf = await setup(client)
+    t = floor.tables
+    base = f"/orgs/{floor.org}/venue"
+    page = (await client.get(f"{base}/floor", headers=HTML)).text
+    version = re.search(r'data-floor-version="(\d+)"', page)
+    assert version is not None and f'data-layout-url="{base}/layout"' in page
+    assert f'data-table-id="{t["T2"]}"' in page and f'data-neighbours="{t["T3"]}"' in page
+    tables = json.dumps([{"id": t["T4"], "x": 410, "y": 320}, {"id": t["T6"], "x": 600, "y": 320}])
+    r = await client.post(
+        f"{base}/layout",
+        data={"csrf_token": csrf, "floor_version": version.group(1), "tables": tables},
+    )
+    assert r.status_code == 200 and r.json() == {"floor_version": int(version.group(1)) + 1}
+    page = (await client.get(f"{base}/floor", headers=HTML)).text
+    assert '<rect x="378" y="288" width="64" height="64" rx="6">' in page  # T4, square
+    # the page was drawn at the old version: saving from it again is stale
+    r = await client.post(
+        f"{base}/layout",
+        data={"csrf_token": csrf, "floor_version": version.group(1), "tables": tables},
+    )
+    assert r.status_code == 409 and "version" in r.json()["detail"]
+    r = await client.post(
+        f"{base}/layout", data={"csrf_token": csrf, "floor_version": "x", "tables": "[{"}
+    )
+    assert r.status_code == 422
+    # a member sees the plan but no editor, and cannot save one
+    staff = await signup(client, "sam@example.com", "Sam")
+    await add_member(client, floor.org, owner, staff, "member")
+    staff_csrf = await web_login(guest_client, staff)
+    member_page = (await guest_client.get(f"{base}/floor", headers=HTML)).text
+    assert "data-floor-plan" in member_page and "data-layout-url" not in member_page
+    assert "data-plan-edit" not in member_page
+    r = await guest_client.post(
+        f"{base}/layout",
+        data={"csrf_token": staff_csrf, "floor_version": "99", "tables": tables},
+        headers=HTML,
+    )
+    assert r.status_code == 403
+
+    # a walk-in of four on T2 + T3, chosen on the plan: one bar per table, marked combined
+    r = await client.post(
+        f"{base}/walk-ins",
+        data={"csrf_token": csrf, "party_size": "4", "table_ids": f"{t['T2']} {t['T3']}"},
+    )
+    assert r.status_code == 303
+    page = (await client.get(r.headers["location"], headers=HTML)).text
+    assert "seated at T2 + T3" in page
+    cells = re.findall(r'class="res res-seated res-combined"[^>]*data-combined="T2 \+ T3"', page)
+    assert len(cells) == 2
+    assert page.count('<span class="combo"> · T2 + T3</span>') == 2
+    # a choice that breaks the rules comes back as a message, and nothing is seated
+    r = await client.post(
+        f"{base}/walk-ins",
+        data={"csrf_token": csrf, "party_size": "7", "table_ids": f"{t['T4']} {t['T6']}"},
+    )
+    page = (await client.get(r.headers["location"], headers=HTML)).text
+    assert "T4, T6 cannot be combined with other tables." in page

@@ -170,13 +170,21 @@ async def test_lifecycle_pending_deposit_seat_complete_no_show_cancel(
     assert r.status_code == 200 and r.json()["status"] == "cancelled"
     r = await client.post(f"/api/v1/reservations/{again['id']}/cancel", headers=guest.auth)
     assert r.status_code == 409
+    # staff push the six-top and T4 together for the night (combinable neighbours: 7-10)
+    for name, other in (("T6", "T4"), ("T4", "T6")):
+        r = await client.patch(
+            f"/api/v1/orgs/{floor.org}/venue/tables/{floor.tables[name]}",
+            json={"combinable": True, "neighbours": [floor.tables[other]]},
+            headers=owner.auth,
+        )
+        assert r.status_code == 200, r.text
     walk_in = await client.post(
         base,
         json={
             "starts_at": "2026-06-05T21:00:00+01:00",
             "party_size": 8,
             "guest_name": "Bob",
-            "table_ids": [floor.tables["T6"], floor.tables["P1"]],
+            "table_ids": [floor.tables["T6"], floor.tables["T4"]],
             "source": "walk_in",
             "staff_note": "regular, VIP",
         },
