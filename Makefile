@@ -5,7 +5,7 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test lint check install serve bench clean
+.PHONY: demo test lint check install serve clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -33,9 +33,6 @@ lint: install
 	$(VENV)/bin/mypy --strict cadence
 
 check: lint test
-
-bench: install
-	$(VENV)/bin/python bench/run.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var .pytest_cache .mypy_cache .ruff_cache
