@@ -37,6 +37,7 @@ from cadence.realtime.api import router as realtime_router
 from cadence.settings import Settings, get_settings
 from cadence.venues.routes import router as venues_router
 from cadence.web.availability_pages import router as availability_pages
+from cadence.web.pagecache import PageCache, PageCacheMiddleware
 from cadence.web.pages import router as web_router
 from cadence.web.templating import error_page, prefers_html
 
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     configure_logging(settings.log_level, json_lines=settings.log_json)
     if settings.env == "test":
         use_fast_hashing_for_tests()
+    pages = PageCache()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -61,7 +63,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             limiter=RateLimiter(settings.redis_url),
         )
         try:
-            async with background(app.state.cadence):
+            async with (
+                pages.running(settings.redis_url, f"{settings.redis_namespace}:pages"),
+                background(app.state.cadence),
+            ):
                 yield
         finally:
             await app.state.cadence.limiter.close()
@@ -96,6 +101,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(IdempotencyMiddleware, state_of=app)
+    app.state.page_cache = pages
+    app.add_middleware(PageCacheMiddleware, cache=pages)
     app.add_middleware(
         EdgeMiddleware, max_body_bytes=settings.max_body_bytes, secure=settings.secure_cookies
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from typing import Any
 
 from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -43,56 +44,83 @@ class TooLarge(Exception):
     pass
 
 
+EDGE_HEADERS = [*SECURITY_HEADERS]
+CSP_HEADER = (b"content-security-policy", CSP.encode())
+HSTS_HEADER = (b"strict-transport-security", b"max-age=31536000")
+INFO = logging.INFO
+
+
 class EdgeMiddleware:
+    """Runs on every request, cached pages included, so it is kept cheap: one pass over the
+    headers, precomputed response headers, metric children looked up once per label set and
+    the access line built only when INFO is logged."""
+
     def __init__(self, app: ASGIApp, *, max_body_bytes: int, secure: bool) -> None:
         self.app = app
         self.max_body = max_body_bytes
         self.secure = secure
+        self.extra = EDGE_HEADERS + ([HSTS_HEADER] if secure else [])
+        self.metrics: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers") or [])
-        incoming = headers.get(b"x-request-id", b"").decode("latin-1")[:64]
-        request_id = incoming if incoming.isprintable() and incoming else uuid.uuid4().hex
+        incoming = ""
+        declared: bytes | None = None
+        for name, value in scope.get("headers") or ():
+            if name == b"x-request-id":
+                incoming = value.decode("latin-1")[:64]
+            elif name == b"content-length":
+                declared = value
+        request_id = incoming if incoming and incoming.isprintable() else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         try:
             if scope["type"] == "websocket":
                 await self.app(scope, receive, send)
             else:
-                await self._http(scope, receive, send, headers, request_id)
+                await self._http(scope, receive, send, declared, request_id)
         finally:
             request_id_var.reset(token)
+
+    def _observe(self, method: str, route: str, status: int, elapsed: float) -> None:
+        key = (method, route, status)
+        children = self.metrics.get(key)
+        if children is None:
+            children = (
+                REQUESTS.labels(method, route, str(status)),
+                LATENCY.labels(method, route),
+            )
+            if len(self.metrics) < 10_000:  # routes are templates; bounded anyway
+                self.metrics[key] = children
+        children[0].inc()
+        children[1].observe(elapsed)
 
     async def _http(
         self,
         scope: Scope,
         receive: Receive,
         send: Send,
-        headers: dict[bytes, bytes],
+        declared: bytes | None,
         request_id: str,
     ) -> None:
         start = time.perf_counter()
-        status = {"code": 500}
-        path = scope.get("path", "")
+        status = 500
+        extra = [(b"x-request-id", request_id.encode()), *self.extra]
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
-                status["code"] = message["status"]
-                extra = [(b"x-request-id", request_id.encode())]
-                extra += SECURITY_HEADERS
-                existing = {k.lower() for k, _ in message.get("headers", [])}
-                if b"content-security-policy" not in existing:
-                    extra.append((b"content-security-policy", _csp_for(path).encode()))
-                if self.secure:
-                    extra.append((b"strict-transport-security", b"max-age=31536000"))
-                message["headers"] = list(message.get("headers", [])) + extra
+                status = message["status"]
+                headers = list(message.get("headers", ()))
+                if not any(k.lower() == b"content-security-policy" for k, _ in headers):
+                    headers.append(CSP_HEADER)
+                message["headers"] = headers + extra
             await send(message)
 
         try:
             if scope["method"] in BODY_METHODS:
-                body = await self._read_body(headers, receive)
+                body = await self._read_body(declared, receive)
                 receive = replay_body(body, receive)
             await self.app(scope, receive, send_with_headers)
         except TooLarge:
@@ -104,21 +132,20 @@ class EdgeMiddleware:
         finally:
             route = getattr(scope.get("route"), "path", None) or "unmatched"
             elapsed = time.perf_counter() - start
-            REQUESTS.labels(scope["method"], route, str(status["code"])).inc()
-            LATENCY.labels(scope["method"], route).observe(elapsed)
-            log.info(
-                "request",
-                extra={
-                    "method": scope["method"],
-                    "path": path,
-                    "route": route,
-                    "status": status["code"],
-                    "duration_ms": round(elapsed * 1000, 2),
-                },
-            )
+            self._observe(scope["method"], route, status, elapsed)
+            if log.isEnabledFor(INFO):
+                log.info(
+                    "request",
+                    extra={
+                        "method": scope["method"],
+                        "path": scope.get("path", ""),
+                        "route": route,
+                        "status": status,
+                        "duration_ms": round(elapsed * 1000, 2),
+                    },
+                )
 
-    async def _read_body(self, headers: dict[bytes, bytes], receive: Receive) -> bytes:
-        declared = headers.get(b"content-length")
+    async def _read_body(self, declared: bytes | None, receive: Receive) -> bytes:
         if declared is not None and declared.isdigit() and int(declared) > self.max_body:
             raise TooLarge
         chunks: list[bytes] = []
@@ -135,10 +162,6 @@ class EdgeMiddleware:
             if not message.get("more_body", False):
                 break
         return b"".join(chunks)
-
-
-def _csp_for(path: str) -> str:
-    return CSP
 
 
 def replay_body(body: bytes, receive: Receive) -> Receive:

@@ -32,7 +32,7 @@ NextParam = Annotated[str | None, Query(alias="next", max_length=2000)]
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request, ctx: CtxDep, login: MaybeLoginDep) -> Response:
     if login is None:
-        return await page(request, ctx, "landing.html", login=None)
+        return await page(request, ctx, "landing.html", login=None, public=True)
     return await page(request, ctx, "dashboard.html", login=login)
 
 
@@ -45,6 +45,7 @@ async def register_form(
         ctx,
         "register.html",
         login=login,
+        public=True,
         values={"timezone": "UTC"},
         errors={},
         timezones=timezones(),
@@ -99,6 +100,7 @@ async def login_form(
         ctx,
         "login.html",
         login=login,
+        public=True,
         values={},
         errors={},
         need_totp=False,
@@ -169,7 +171,7 @@ NEUTRAL_RESET = "If an account exists for this email, we have sent it a link to 
 
 @router.get("/forgot-password", response_class=HTMLResponse)
 async def forgot_form(request: Request, ctx: CtxDep, login: MaybeLoginDep) -> Response:
-    return await page(request, ctx, "forgot.html", login=login, values={}, errors={})
+    return await page(request, ctx, "forgot.html", login=login, public=True, values={}, errors={})
 
 
 @router.post("/forgot-password", response_class=HTMLResponse)

@@ -155,8 +155,7 @@ async def _manage_context(ctx: Ctx, event: Event) -> dict[str, object]:
 async def _manage(
     request: Request, ctx: Ctx, login: WebLogin, event: Event, *, status: int = 200, **extra: object
 ) -> Response:
-    context = await _manage_context(ctx, event)
-    context.update(extra)
+    context: dict[str, Any] = {**await _manage_context(ctx, event), **extra}
     context.setdefault("errors", {})
     return await page(request, ctx, "events/manage.html", login=login, status=status, **context)
 

@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -75,7 +75,18 @@ class WebRoute(APIRoute):
         return guarded
 
 
-# --- CSRF: a double-submit token, a random cookie echoed in every form ---------------------
+# --- CSRF: the browser's word on where a form comes from, and a token for signed-in forms ---
+#
+# Every state-changing form passes two checks (decision 0015):
+#
+# 1. Cross-origin refusal. Browsers say where a request comes from: `Sec-Fetch-Site`
+#    (every current browser) or, failing that, `Origin`. A request that a browser marks as
+#    coming from another site, or whose Origin is not ours, is refused, token or not.
+#    A request carrying neither header does not come from a browser (every browser since
+#    2020 sends Origin on a POST), so it cannot be a forged one.
+# 2. A double-submit token, only for requests that carry a session cookie: a random cookie
+#    echoed in every form of the signed-in pages. Anonymous pages embed no token and set no
+#    cookie, so they are the same for every visitor and shared caches can hold them.
 
 
 def csrf_token(request: Request) -> str:
@@ -88,23 +99,53 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-async def read_form(request: Request) -> dict[str, str]:
-    """The posted form, after checking its CSRF token; a refused form is a clear 403 page."""
-    form = await request.form()
-    sent = form.get(CSRF_FIELD)
-    if not isinstance(sent, str) or not sent:
-        sent = request.headers.get(CSRF_HEADER, "")
-    cookie = request.cookies.get(CSRF_COOKIE, "")
-    if not cookie or not sent or not hmac.compare_digest(cookie.encode(), sent.encode()):
-        raise WebExit(
-            error_page(
-                request,
-                403,
-                "Form expired",
-                "This form could not be checked (its security token is missing or out of date). "
-                "Go back, reload the page and try again.",
-            )
+def wants_token(request: Request) -> bool:
+    """Pages for a browser holding a session cookie carry the token; anonymous ones do not."""
+    return SESSION_COOKIE in request.cookies
+
+
+def _own_origins(request: Request) -> set[str]:
+    scheme = request.url.scheme
+    host = request.headers.get("host", "")
+    configured = urlsplit(app_state(request).settings.base_url)
+    return {f"{scheme}://{host}", f"{configured.scheme}://{configured.netloc}"}
+
+
+def cross_origin(request: Request) -> bool:
+    """True when a browser says this request comes from another origin (or hides it)."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site not in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    if origin is not None:
+        return origin not in _own_origins(request)
+    return False
+
+
+def _refused(request: Request) -> WebExit:
+    return WebExit(
+        error_page(
+            request,
+            403,
+            "Form expired",
+            "This form could not be checked (it was sent from another site, or its security "
+            "token is missing or out of date). Go back, reload the page and try again.",
         )
+    )
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """The posted form, after the CSRF checks; a refused form is a clear 403 page."""
+    if cross_origin(request):
+        raise _refused(request)
+    form = await request.form()
+    if wants_token(request):
+        sent = form.get(CSRF_FIELD)
+        if not isinstance(sent, str) or not sent:
+            sent = request.headers.get(CSRF_HEADER, "")
+        cookie = request.cookies.get(CSRF_COOKIE, "")
+        if not cookie or not sent or not hmac.compare_digest(cookie.encode(), sent.encode()):
+            raise _refused(request)
     return {
         key: value if "password" in key else value.strip()
         for key, value in form.items()
@@ -271,6 +312,15 @@ AdminAccess = Annotated[OrgAccess, Depends(org_access(Role.admin))]
 # --- Rendering ----------------------------------------------------------------------------
 
 
+# Public pages (the same for every anonymous visitor): shared caches may keep them this long
+# and serve them stale for a little longer while they fetch a fresh copy. Short, so the seats
+# left stay honest; `cadence.web.pagecache` holds them in each process for less.
+PUBLIC_MAX_AGE = 5
+PUBLIC_STALE = 10
+PUBLIC_CACHE = f"public, max-age={PUBLIC_MAX_AGE}, stale-while-revalidate={PUBLIC_STALE}"
+PRIVATE_CACHE = "private, no-store"
+
+
 async def page(
     request: Request,
     ctx: Ctx,
@@ -278,10 +328,18 @@ async def page(
     *,
     login: WebLogin | None,
     status: int = 200,
+    public: bool = False,
+    vary: str = "",
     **context: Any,
 ) -> HTMLResponse:
-    """Render a full page with the layout's needs: user, their orgs, CSRF token, flashes."""
-    token = csrf_token(request)
+    """Render a full page with the layout's needs: user, their orgs, CSRF token, flashes.
+
+    `public=True` declares the page the same for every anonymous visitor: rendered for one
+    (no session cookie, no flash), it is sent with `Cache-Control: public` and a strong ETag
+    and may be kept by `cadence.web.pagecache` and any shared cache. `vary` names the
+    request headers (besides Cookie) the page depends on.
+    """
+    token = csrf_token(request) if login is not None or wants_token(request) else ""
     flashes = _read_flashes(request)
     orgs = await org_service.orgs_of(ctx, login.user.id) if login else []
     response = templates.TemplateResponse(
@@ -296,20 +354,29 @@ async def page(
         },
         status_code=status,
     )
+    if login is not None or token or flashes:
+        response.headers["cache-control"] = PRIVATE_CACHE
+    elif public and status == 200 and FLASH_COOKIE not in request.cookies:
+        response.headers["cache-control"] = PUBLIC_CACHE
+    else:
+        response.headers["cache-control"] = "no-cache"
+    response.headers["vary"] = ", ".join(["Cookie", *filter(None, [vary])])
     return finish(request, response, token=token, flashes_read=bool(flashes))
 
 
 def fragment(request: Request, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
-    """A piece of a page, for htmx swaps."""
-    return templates.TemplateResponse(
+    """A piece of a page, for htmx swaps (of signed-in pages: it carries the token)."""
+    response = templates.TemplateResponse(
         request, template, {"csrf_token": csrf_token(request), **context}, status_code=status
     )
+    response.headers["cache-control"] = PRIVATE_CACHE
+    return response
 
 
 def finish(request: Request, response: R, *, token: str, flashes_read: bool) -> R:
     """Set the CSRF cookie when it was just minted; drop the flash cookie once shown."""
     secure = app_state(request).settings.secure_cookies
-    if request.cookies.get(CSRF_COOKIE) != token:
+    if token and request.cookies.get(CSRF_COOKIE) != token:
         response.set_cookie(
             CSRF_COOKIE, token, path="/", httponly=True, samesite="lax", secure=secure
         )

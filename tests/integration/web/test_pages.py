@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 
 import httpx
 from fastapi import FastAPI
@@ -15,9 +16,18 @@ HTML = {"Accept": "text/html"}
 
 
 async def csrf_of(client: httpx.AsyncClient) -> str:
+    """The double-submit token this client will send with its signed-in forms.
+
+    Anonymous pages carry no token and set no cookie (decision 0015: their forms are checked
+    by origin); a browser receives its token cookie with the first page it is shown signed
+    in, and keeps it. A test client that is about to sign in sets its cookie itself: the
+    check compares the cookie with the form's field, nothing else.
+    """
     r = await client.get("/login", headers=HTML)
-    assert r.status_code == 200
-    return client.cookies["cadence_csrf"]
+    assert r.status_code == 200 and "set-cookie" not in r.headers
+    token = client.cookies.get("cadence_csrf") or secrets.token_urlsafe(32)
+    client.cookies.set("cadence_csrf", token)
+    return token
 
 
 def field_errors(html: str) -> dict[str, str]:
@@ -53,28 +63,51 @@ def set_cookies(response: httpx.Response) -> dict[str, str]:
 async def test_posts_without_or_with_a_wrong_csrf_token_are_refused(
     client: httpx.AsyncClient,
 ) -> None:
-    token = await csrf_of(client)
-    form = {"email": "a@example.com", "password": PASSWORD}
-    missing = await client.post("/login", data=form)
-    wrong = await client.post("/login", data={**form, "csrf_token": token + "x"})
+    """Signed in, every form needs the token of the browser's cookie; anonymous forms are
+    refused when the browser says they come from another site (test_public_pages.py)."""
+    token = await register_and_login(client, "ann@example.com")
+    form = {"name": "Ann", "timezone": "UTC"}
+    missing = await client.post("/account/profile", data=form)
+    wrong = await client.post("/account/profile", data={**form, "csrf_token": token + "x"})
     assert missing.status_code == 403 and wrong.status_code == 403
     assert "text/html" in missing.headers["content-type"]
     assert "Form expired" in missing.text
     client.cookies.delete("cadence_csrf")
-    no_cookie = await client.post("/login", data={**form, "csrf_token": token})
+    no_cookie = await client.post("/account/profile", data={**form, "csrf_token": token})
     assert no_cookie.status_code == 403
+    cross = await client.post(
+        "/login",
+        data={"email": "a@example.com", "password": PASSWORD},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert cross.status_code == 403 and "Form expired" in cross.text
 
 
-async def test_pages_set_an_httponly_csrf_cookie_and_embed_the_token(
+async def test_signed_in_pages_set_an_httponly_csrf_cookie_and_embed_the_token(
     client: httpx.AsyncClient,
 ) -> None:
-    r = await client.get("/register", headers=HTML)
+    anonymous = await client.get("/register", headers=HTML)
+    assert "set-cookie" not in anonymous.headers and "csrf" not in anonymous.text.lower()
+    await client.post(
+        "/register",
+        data={"name": "Ann", "email": "ann@example.com", "password": PASSWORD},
+        headers={"Sec-Fetch-Site": "same-origin"},
+    )
+    login = await client.post(
+        "/login",
+        data={"email": "ann@example.com", "password": PASSWORD},
+        headers={"Sec-Fetch-Site": "same-origin"},
+    )
+    assert login.status_code == 303
+    r = await client.get("/account", headers=HTML)
     cookie = set_cookies(r)["cadence_csrf"]
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
     token = client.cookies["cadence_csrf"]
     assert f'name="csrf_token" value="{token}"' in r.text
     assert f'"X-CSRF-Token": "{token}"' in r.text
     assert "<script>" not in r.text and "style=" not in r.text
+    again = await client.get("/", headers=HTML)
+    assert "cadence_csrf" not in set_cookies(again) and token in again.text
 
 
 async def test_login_sets_the_session_cookie_and_logout_revokes_it(
