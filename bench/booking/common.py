@@ -166,3 +166,70 @@ async def organiser(c: httpx.AsyncClient) -> tuple[Headers, str]:
 def load_average() -> str:
     one, five, _ = os.getloadavg()
     return f"{one:.1f} (1 min), {five:.1f} (5 min)"
+
+
+NGINX_CONF = """
+{user}
+worker_processes 1;
+error_log {folder}/error.log warn;
+pid {folder}/nginx.pid;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    proxy_cache_path {folder}/cache keys_zone=pages:10m max_size=100m inactive=10m;
+    upstream cadence {{ {upstreams} keepalive 64; }}
+    server {{
+        listen 127.0.0.1:{port} backlog=4096;
+        location / {{
+            proxy_pass http://cadence;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $http_host;
+            # What the pages' headers allow: Cache-Control decides what is stored and for
+            # how long (stale-while-revalidate included); signed-in visitors pass through.
+            proxy_cache pages;
+            proxy_cache_key $scheme$http_host$request_uri$http_hx_request;
+            proxy_cache_bypass $cookie_cadence_session;
+            proxy_no_cache $cookie_cadence_session;
+            proxy_cache_lock on;
+            proxy_cache_background_update on;
+            proxy_cache_use_stale updating error timeout;
+            proxy_cache_revalidate on;
+        }}
+    }}
+}}
+"""
+
+
+@contextmanager
+def nginx_cache(bases: Sequence[str]) -> Iterator[str]:
+    """nginx (Debian's package) with a proxy cache in front of the web processes."""
+    folder = Path(tempfile.mkdtemp(prefix="cadence-bench-nginx-"))
+    port = _free_port()
+    upstreams = " ".join(f"server {b.removeprefix('http://')};" for b in bases)
+    conf = folder / "nginx.conf"
+    # As root, nginx's workers would run as nobody, who cannot write the private folder.
+    user = "user root;" if os.geteuid() == 0 else ""
+    conf.write_text(NGINX_CONF.format(user=user, folder=folder, port=port, upstreams=upstreams))
+    proc = subprocess.Popen(["nginx", "-p", str(folder), "-c", str(conf), "-g", "daemon off;"])
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"nginx did not start; see {folder}/error.log")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)

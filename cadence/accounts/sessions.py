@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from cadence.accounts import service as users
 from cadence.accounts.models import AuthSession, RefreshToken, User
@@ -165,6 +165,25 @@ async def end_session(ctx: Ctx, session_id: str) -> None:
 async def user_for_access_token(ctx: Ctx, token: str) -> tuple[User, AuthSession]:
     claims = read_access_token(token, secret=ctx.settings.secret_key, now=ctx.now())
     return await _live_session(ctx, AuthSession.id == claims.session_id)
+
+
+# The login of an access token, without loading rows (`user_id_for_access_token`).
+_LOGIN_OF_SESSION = (
+    select(AuthSession.user_id, AuthSession.revoked_at, AuthSession.expires_at)
+    .join(User, User.id == AuthSession.user_id)
+    .where(AuthSession.id == bindparam("session_id"))
+)
+
+
+async def user_id_for_access_token(ctx: Ctx, token: str) -> str:
+    """`user_for_access_token` for callers that need only who it is: the same checks
+    (signature, expiry, the login row neither revoked nor expired, its user present) from
+    three columns, without building two ORM objects per request."""
+    claims = read_access_token(token, secret=ctx.settings.secret_key, now=ctx.now())
+    row = (await ctx.session.execute(_LOGIN_OF_SESSION, {"session_id": claims.session_id})).first()
+    if row is None or row.revoked_at is not None or row.expires_at <= ctx.now():
+        raise Unauthorized("This login has ended; log in again.")
+    return str(row.user_id)
 
 
 async def _live_session(ctx: Ctx, condition: object) -> tuple[User, AuthSession]:

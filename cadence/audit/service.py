@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from cadence.audit.models import AuditEntry
 from cadence.context import Ctx
+from cadence.db import new_id
 from cadence.pagination import Page, paginate
 
 
@@ -20,8 +21,15 @@ async def record(
     org_id: str | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    flush: bool = True,
 ) -> AuditEntry:
+    """Add the audit entry to the caller's transaction.
+
+    `flush=False` leaves the INSERT to the caller's next flush (or the commit), so a write
+    path that adds several rows sends them together; the entry's id is set here either way.
+    """
     entry = AuditEntry(
+        id=new_id(),
         org_id=org_id,
         actor_id=ctx.actor_id,
         action=action,
@@ -33,7 +41,8 @@ async def record(
         request_id=ctx.request_id,
     )
     ctx.session.add(entry)
-    await ctx.session.flush()
+    if flush:
+        await ctx.session.flush()
     return entry
 
 

@@ -23,18 +23,22 @@ async def _seats_left(ctx: Ctx, event_id: str) -> int:
     return 0 if pool is None else pool.capacity - pool.taken
 
 
-async def _live(ctx: Ctx, kind: str, booking: Booking) -> None:
+async def _live(ctx: Ctx, kind: str, booking: Booking, available: int | None = None) -> None:
+    """The live update; `available` when the caller already knows it (the booking path has
+    it from its UPDATE ... RETURNING), else read fresh."""
     from cadence.booking.live import publish_booking_event
 
-    await publish_booking_event(
-        ctx, kind=kind, booking=booking, available=await _seats_left(ctx, booking.event_id)
-    )
+    if available is None:
+        available = await _seats_left(ctx, booking.event_id)
+    await publish_booking_event(ctx, kind=kind, booking=booking, available=available)
 
 
 TICKETS_EMAIL_JOB = "booking.tickets_email"
 
 
-async def announce_confirmed(ctx: Ctx, booking: Booking, issued: Sequence[Ticket]) -> None:
+async def announce_confirmed(
+    ctx: Ctx, booking: Booking, issued: Sequence[Ticket], *, available: int | None = None
+) -> None:
     """Queue the tickets email as a job, and send the live update.
 
     The QR images and the PDF take tens of milliseconds per ticket; drawn here they would
@@ -50,7 +54,7 @@ async def announce_confirmed(ctx: Ctx, booking: Booking, issued: Sequence[Ticket
             org_id=booking.org_id,
             max_attempts=5,
         )
-    await _live(ctx, "booking.confirmed", booking)
+    await _live(ctx, "booking.confirmed", booking, available)
 
 
 @dataclass(frozen=True)
@@ -126,8 +130,8 @@ async def announce_cancelled(ctx: Ctx, booking: Booking) -> None:
     await _live(ctx, "booking.cancelled", booking)
 
 
-async def announce_held(ctx: Ctx, booking: Booking) -> None:
-    await _live(ctx, "booking.held", booking)
+async def announce_held(ctx: Ctx, booking: Booking, *, available: int | None = None) -> None:
+    await _live(ctx, "booking.held", booking, available)
 
 
 async def announce_expired(ctx: Ctx, booking: Booking) -> None:

@@ -48,9 +48,13 @@ def _of(row: BookingRules) -> Rules:
     )
 
 
-async def rules_of(ctx: Ctx, event_id: str) -> Rules:
-    row = await ctx.session.get(BookingRules, event_id)
+def from_row(row: BookingRules | None) -> Rules:
+    """The rules a stored row says, or the defaults for an event without one."""
     return Rules() if row is None else _of(row)
+
+
+async def rules_of(ctx: Ctx, event_id: str) -> Rules:
+    return from_row(await ctx.session.get(BookingRules, event_id))
 
 
 async def set_rules(ctx: Ctx, *, event: Event, changes: dict[str, object]) -> Rules:

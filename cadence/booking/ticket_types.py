@@ -7,8 +7,10 @@ transaction, so a booking either gets every seat it asked for or nothing at all.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
@@ -17,6 +19,7 @@ from cadence.booking.models import CapacityPool
 from cadence.calendar.models import Event
 from cadence.context import Ctx
 from cadence.errors import Conflict, InvalidInput, NotFound
+from cadence.time.zones import resolve_local
 
 MAX_QUOTA = 1_000_000
 MAX_PRICE_CENTS = 100_000_000
@@ -40,6 +43,33 @@ def _plain(pool: CapacityPool) -> dict[str, object]:
         "sales_start": pool.sales_start.isoformat() if pool.sales_start else None,
         "sales_end": pool.sales_end.isoformat() if pool.sales_end else None,
     }
+
+
+def sales_instant(value: datetime | None, field: str) -> datetime | None:
+    """A sales start or end as an instant, with the time core's rule for clock changes.
+
+    A datetime whose zone is a named zone (what the organiser's page sends: the wall time
+    typed into the form with the event's zone attached) is a local wall time, and
+    `datetime` itself resolves one that falls in a clock change arbitrarily (a skipped time
+    is read with the offset before the change, silently). Resolved here as the time core
+    says instead (`cadence.time.zones.resolve_local`): a time the clocks repeat is its first
+    instance; a time the clocks skip answers 422 naming the first valid time, since a sales
+    window nobody typed is worse than a question. A fixed offset (the API's) is already an
+    instant and passes unchanged.
+    """
+    if value is None or not isinstance(value.tzinfo, ZoneInfo):
+        return value
+    zone = value.tzinfo
+    wall = value.replace(tzinfo=None)
+    instant = resolve_local(wall, zone)
+    shown = instant.astimezone(zone).replace(tzinfo=None)
+    if shown != wall.replace(second=0, microsecond=0):
+        raise InvalidInput(
+            f"{wall:%Y-%m-%d %H:%M} does not exist in {zone.key}: the clocks go forward "
+            f"then. The first time after the change is {shown:%H:%M}.",
+            field=field,
+        )
+    return instant + timedelta(seconds=wall.second, microseconds=wall.microsecond)
 
 
 def _check(pool: CapacityPool) -> None:
@@ -84,6 +114,8 @@ async def create_type(
     sales_start: datetime | None = None,
     sales_end: datetime | None = None,
 ) -> CapacityPool:
+    sales_start = sales_instant(sales_start, "sales_start")
+    sales_end = sales_instant(sales_end, "sales_end")
     pool = CapacityPool(
         org_id=event.org_id,
         event_id=event.id,
@@ -117,6 +149,10 @@ async def update_type(
     """Change a type; its quota never goes below the tickets already sold."""
     before = _plain(pool)
     quota = changes.pop("quota", None)
+    for key in ("sales_start", "sales_end"):
+        value = changes.get(key)
+        if isinstance(value, datetime):
+            changes[key] = sales_instant(value, key)
     for key, value in changes.items():
         setattr(pool, key, value.upper() if key == "currency" and isinstance(value, str) else value)
     if isinstance(quota, int) and not 0 <= quota <= MAX_QUOTA:
@@ -166,13 +202,25 @@ async def resolve(
     quantity: int | None,
     items: list[tuple[str, int]] | None,
 ) -> list[Line]:
+    """`lines_for` with the event's types read from the database."""
+    types = await types_of(ctx, event.id)
+    return lines_for(types, seats=seats, quantity=quantity, items=items, now=ctx.now())
+
+
+def lines_for(
+    types: Sequence[CapacityPool],
+    *,
+    seats: CapacityPool,
+    quantity: int | None,
+    items: list[tuple[str, int]] | None,
+    now: datetime,
+) -> list[Line]:
     """What a booking asks for, checked: known types, on sale, within per-order limits.
 
     `{quantity}` alone books plain seats when the event has no ticket types, or the one
-    type on sale when there is exactly one.
+    type on sale when there is exactly one. Pure: the booking path passes the types it read
+    with the seats, in the same statement.
     """
-    types = await types_of(ctx, event.id)
-    now = ctx.now()
     if not items:
         if quantity is None or quantity < 1:
             raise InvalidInput("Book at least one seat.", field="quantity")

@@ -58,14 +58,20 @@ def public_key_pem(raw_public: bytes) -> str:
     return key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
 
 
-def sign(claims: TicketClaims, raw_private: bytes) -> str:
+def sign(claims: TicketClaims, private: bytes | Ed25519PrivateKey) -> str:
+    """The ticket's code, signed with the organisation's key (raw 32 bytes or a key object;
+    the booking path passes the key object it keeps, so the key is not parsed per ticket)."""
     payload = json.dumps(
         {"t": claims.ticket_id, "e": claims.event_id, "o": claims.org_id, "n": claims.number},
         separators=(",", ":"),
         sort_keys=True,
     ).encode()
-    signature = Ed25519PrivateKey.from_private_bytes(raw_private).sign(payload)
-    return f"{PREFIX}.{_b64(payload)}.{_b64(signature)}"
+    key = private if isinstance(private, Ed25519PrivateKey) else _private(private)
+    return f"{PREFIX}.{_b64(payload)}.{_b64(key.sign(payload))}"
+
+
+def _private(raw: bytes) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(raw)
 
 
 def read_unverified(code: str) -> TicketClaims:

@@ -215,7 +215,7 @@ async def accept(ctx: Ctx, *, entry: WaitlistEntry) -> tuple[Booking, list[Ticke
         rules = await rules_of(ctx, booking.event_id)
         booking.payment_provider = rules.payment_provider
         booking.hold_expires_at = max(booking.hold_expires_at or ctx.now(), ctx.now() + rules.hold)
-        issued = await payments.open_payment(ctx, booking, rules)
+        issued, _ = await payments.open_payment(ctx, booking, rules)
     await audit.record(
         ctx,
         org_id=entry.org_id,

@@ -11,16 +11,16 @@ from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 
 from cadence.booking import checkin as door
-from cadence.booking import holds, service, waitlist
+from cadence.booking import service, waitlist
 from cadence.booking.documents import qr_png
 from cadence.booking.keys import signing_key
-from cadence.booking.models import Booking, Ticket, WaitlistEntry
+from cadence.booking.models import Booking, Payment, Ticket, WaitlistEntry
 from cadence.booking.payments import service as payments
 from cadence.booking.rules import check_customer_cancel
 from cadence.booking.tickets import public_key_pem
 from cadence.context import Ctx
 from cadence.events import service as events
-from cadence.events.deps import QuietlyReadableEvent, ReadableEvent, WriteGateDep
+from cadence.events.deps import ReadableEvent, ShopperDep, WriteGateDep
 from cadence.events.payments_api import router as payments_router
 from cadence.events.schemas import (
     BookingIn,
@@ -34,16 +34,20 @@ from cadence.events.schemas import (
     WaitlistOut,
     WaitlistStatsOut,
 )
-from cadence.http.deps import CtxDep, CurrentUser, MemberDep, StateDep, ViewerDep, load_org
+from cadence.http.deps import CtxDep, CurrentUser, MemberDep, ViewerDep, load_org
 from cadence.http.schemas import PROBLEM_RESPONSES, Limit, Page
 from cadence.pagination import paginate
 
 router = APIRouter(prefix="/api/v1", tags=["bookings"], responses=PROBLEM_RESPONSES)
 
 
-async def present(ctx: Ctx, b: Booking, issued: list[Ticket] | None = None) -> BookingOut:
+async def present(
+    ctx: Ctx, b: Booking, issued: list[Ticket] | None = None, payment: Payment | None = None
+) -> BookingOut:
+    """The booking as the API shows it; tickets and payment are read unless given."""
     tickets = issued if issued is not None else await service.tickets_of(ctx, b.id)
-    payment = await payments.payment_of(ctx, b.id) if b.total_cents else None
+    if payment is None and b.total_cents:
+        payment = await payments.payment_of(ctx, b.id)
     return BookingOut(
         id=b.id,
         event_id=b.event_id,
@@ -78,42 +82,24 @@ async def present_entry(ctx: Ctx, entry: WaitlistEntry) -> WaitlistOut:
 
 
 @router.post("/events/{event_id}/bookings", status_code=201, response_model=BookingOut)
-async def book(
-    gate: WriteGateDep,
-    event: QuietlyReadableEvent,
-    body: BookingIn,
-    ctx: CtxDep,
-    user: CurrentUser,
-    state: StateDep,
-) -> BookingOut:
+async def book(gate: WriteGateDep, who: ShopperDep, body: BookingIn, ctx: CtxDep) -> BookingOut:
     """Free bookings are confirmed at once; paid ones are held until paid (see `checkout`).
 
     A request that is surely sold out is refused from a read-only transaction, before it
-    queues for the write (and again once its turn has come, before the heavier path).
+    queues for the write; once its turn has come, the seats are taken atomically or not
+    at all.
     """
-    quick = (
-        body.quantity is not None
-        and not body.items
-        and event.published
-        and event.status != "cancelled"
-    )
-    if quick and body.quantity is not None:
-        async with state.read_sessions() as session:
-            reading = Ctx(session=session, settings=state.settings, clock=state.clock)
-            await service.surely_sold_out(reading, event_id=event.id, quantity=body.quantity)
+    if body.quantity is not None and not body.items:
+        service.refuse_if_sold_out(who.stock, body.quantity)
     await gate.enter()
-    if quick and body.quantity is not None:
-        await service.surely_sold_out(ctx, event_id=event.id, quantity=body.quantity)
-    event = await ctx.session.merge(event, load=False)
-    await holds.sweep(ctx, event_id=event.id)
-    booking, issued = await service.book(
+    sold = await service.sell(
         ctx,
-        event=event,
-        user=user,
+        event_id=who.stock.event_id,
+        user_id=who.user_id,
         quantity=body.quantity,
         items=[(i.ticket_type_id, i.quantity) for i in body.items] if body.items else None,
     )
-    return await present(ctx, booking, issued)
+    return await present(ctx, sold.booking, sold.tickets, sold.payment)
 
 
 @router.get("/events/{event_id}/bookings", response_model=Page[BookingOut])

@@ -8,14 +8,23 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
 
+from cadence.booking.service import Stock
 from cadence.calendar.models import Event
 from cadence.context import Ctx
 from cadence.events import service
-from cadence.http.deps import CtxDep, CurrentUser, StateDep, app_state
+from cadence.http.deps import (
+    BearerDep,
+    CtxDep,
+    CurrentUser,
+    StateDep,
+    app_state,
+    authenticated_id,
+)
 
 EventId = Annotated[str, Path(max_length=64)]
 
@@ -28,20 +37,36 @@ async def managed_event(event_id: EventId, ctx: CtxDep, user: CurrentUser) -> Ev
     return await service.managed(ctx, event_id=event_id, user=user)
 
 
-async def readable_event_quietly(event_id: EventId, state: StateDep, user: CurrentUser) -> Event:
-    """`readable_event` in a read-only transaction of its own.
+@dataclass(frozen=True)
+class Shopper:
+    """Who books, and the event's seats as read before the write queue."""
 
-    For the booking route: on SQLite the request's own transaction takes the write lock at
-    its first statement, so loading the event there would queue a request that ends up
-    refused (sold out) behind every booking in flight.
+    user_id: str
+    stock: Stock
+
+
+async def shopper(
+    event_id: EventId, ctx: CtxDep, state: StateDep, credentials: BearerDep
+) -> Shopper:
+    """The caller and the event (with its seats) in one short read-only transaction.
+
+    For the booking route, instead of `CurrentUser` plus `ReadableEvent`: one read
+    transaction (one pooled connection, one BEGIN) for both, two statements that read
+    plain columns, and the seats come with the event, so a sure refusal needs nothing
+    more. It is not the request's own transaction: on SQLite that one takes the write lock
+    at its first statement, so reading there would queue a request that ends up refused
+    behind every booking in flight.
     """
     async with state.read_sessions() as session:
-        ctx = Ctx(session=session, settings=state.settings, clock=state.clock)
-        return await service.readable(ctx, event_id=event_id, user=user)
+        reading = Ctx(session=session, settings=state.settings, clock=state.clock)
+        user_id = await authenticated_id(reading, credentials)
+        stock = await service.readable_stock(reading, event_id=event_id, user_id=user_id)
+    ctx.actor_id = user_id
+    return Shopper(user_id, stock)
 
 
+ShopperDep = Annotated[Shopper, Depends(shopper)]
 ReadableEvent = Annotated[Event, Depends(readable_event)]
-QuietlyReadableEvent = Annotated[Event, Depends(readable_event_quietly)]
 ManagedEvent = Annotated[Event, Depends(managed_event)]
 
 

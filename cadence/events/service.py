@@ -58,6 +58,20 @@ async def readable(ctx: Ctx, *, event_id: str, user: User) -> Event:
     return event
 
 
+async def readable_stock(ctx: Ctx, *, event_id: str, user_id: str) -> booking.Stock:
+    """`readable` for the booking route: the same rule (published for anyone signed in, a
+    draft for its organisation's managers), answered with the event's seats from the same
+    statement and no ORM objects."""
+    stock = await booking.stock_of(ctx, event_id)
+    if stock is None or stock.kind != "ticketed":
+        raise NotFound("No such event.")
+    if not stock.published:
+        role = await _role_in(ctx, stock.org_id, user_id)
+        if role is None or not role.at_least(Role.manager):
+            raise NotFound("No such event.")
+    return stock
+
+
 async def load(ctx: Ctx, event_id: str) -> Event:
     event = await ctx.session.get(Event, event_id)
     if event is None:

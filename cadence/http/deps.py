@@ -49,10 +49,28 @@ StateDep = Annotated[AppState, Depends(app_state)]
 _bearer = HTTPBearer(auto_error=False, description="An access token from /api/v1/auth/login")
 
 
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+async def authenticate(
+    reading: Ctx, credentials: HTTPAuthorizationCredentials | None
+) -> tuple[User, AuthSession]:
+    """The caller of a bearer token, read in the given (read-only) unit of work: one
+    statement for the user and their login row, so a revoked login fails at once."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("Send an access token as 'Authorization: Bearer <token>'.")
+    return await sessions.user_for_access_token(reading, credentials.credentials)
+
+
+async def authenticated_id(reading: Ctx, credentials: HTTPAuthorizationCredentials | None) -> str:
+    """`authenticate` for a route that needs only the caller's id (the booking route)."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("Send an access token as 'Authorization: Bearer <token>'.")
+    return await sessions.user_id_for_access_token(reading, credentials.credentials)
+
+
 async def current_login(
-    ctx: CtxDep,
-    state: StateDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ctx: CtxDep, state: StateDep, credentials: BearerDep
 ) -> tuple[User, AuthSession]:
     """Check the bearer token in a short read of its own, then hand the rows to the request.
 
@@ -63,7 +81,7 @@ async def current_login(
         raise Unauthorized("Send an access token as 'Authorization: Bearer <token>'.")
     async with state.read_sessions() as auth_session:
         auth_ctx = Ctx(session=auth_session, settings=state.settings, clock=state.clock)
-        user, login = await sessions.user_for_access_token(auth_ctx, credentials.credentials)
+        user, login = await authenticate(auth_ctx, credentials)
     user = await ctx.session.merge(user, load=False)
     login = await ctx.session.merge(login, load=False)
     ctx.actor_id = user.id

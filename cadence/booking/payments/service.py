@@ -24,6 +24,7 @@ from cadence.booking.payments.base import CheckoutLine, CheckoutRequest
 from cadence.booking.rules import Rules
 from cadence.booking.service import confirm
 from cadence.context import Ctx
+from cadence.db import new_id
 from cadence.errors import Conflict, NotFound
 
 REFUND_JOB = "payments.refund"
@@ -39,11 +40,16 @@ async def payment_of(ctx: Ctx, booking_id: str) -> Payment | None:
     return (await ctx.session.scalars(query)).first()
 
 
-async def open_payment(ctx: Ctx, booking: Booking, rules: Rules) -> list[Ticket]:
-    """The payment of a new paid booking; pay-at-door bookings are confirmed at once."""
+async def open_payment(ctx: Ctx, booking: Booking, rules: Rules) -> tuple[list[Ticket], Payment]:
+    """The payment of a new paid booking; pay-at-door bookings are confirmed at once.
+
+    Answers the tickets issued (pay-at-door only) and the payment, which the caller shows
+    without reading it back.
+    """
     provider = booking.payment_provider or rules.payment_provider
     booking.payment_provider = provider
     payment = Payment(
+        id=new_id(),
         org_id=booking.org_id,
         booking_id=booking.id,
         provider=provider,
@@ -53,11 +59,10 @@ async def open_payment(ctx: Ctx, booking: Booking, rules: Rules) -> list[Ticket]
         created_at=ctx.now(),
     )
     ctx.session.add(payment)
-    await ctx.session.flush()
     if provider == "manual" and rules.pay_at_door:
         payment.status = "due_at_door"
-        return await confirm(ctx, booking)
-    return []
+        return await confirm(ctx, booking), payment
+    return [], payment
 
 
 async def mark_paid(

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import httpx
+from fastapi import FastAPI
+from sqlalchemy import select
 
+from cadence.booking.models import CapacityPool
+from cadence.context import unit_of_work
+from cadence.http.state import AppState
 from tests.integration.web.test_pages import create_org, register_and_login
 
 
@@ -106,3 +112,37 @@ async def test_door_page_checks_in_once(client: httpx.AsyncClient) -> None:
         f"/orgs/{org}/door", data={"code": "CDT1.bad.code", "csrf_token": token}
     )
     assert "Refused" in forged.text
+
+
+async def test_sales_window_typed_in_a_clock_change(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    """The organiser's form sends local times in the event's zone (Europe/London here): a
+    time the clocks skip is refused with a message, a time they repeat is its first one."""
+    token = await register_and_login(client, "ora@example.com", "Ora")
+    org = (await create_org(client, token, "Evently")).rsplit("/", 1)[1]
+    event = await _event(client, token, org)
+    form = {"name": "Early", "price": "0", "quota": "5", "csrf_token": token}
+
+    skipped = await client.post(
+        f"/events/{event}/ticket-types", data={**form, "sales_start": "2030-03-31T01:30"}
+    )
+    assert skipped.status_code == 303
+    assert await _sales_starts(app, event) == []
+
+    repeated = await client.post(
+        f"/events/{event}/ticket-types", data={**form, "sales_start": "2030-10-27T01:30"}
+    )
+    assert repeated.status_code == 303
+    assert await _sales_starts(app, event) == [datetime(2030, 10, 27, 0, 30, tzinfo=UTC)]
+
+
+async def _sales_starts(app: FastAPI, event_id: str) -> list[datetime | None]:
+    state: AppState = app.state.cadence
+    async with unit_of_work(state.read_sessions, state.settings, state.clock) as ctx:
+        rows = await ctx.session.scalars(
+            select(CapacityPool.sales_start).where(
+                CapacityPool.event_id == event_id, CapacityPool.kind == "ticket_type"
+            )
+        )
+        return list(rows)
