@@ -74,11 +74,14 @@ async def enqueue(
     else:
         dialect = ctx.session.get_bind().dialect.name
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        await ctx.session.execute(
-            insert(Job).values(**values).on_conflict_do_nothing(index_elements=["key"])
+        written = await ctx.session.scalar(
+            insert(Job)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(Job.id)
         )
-        existing = await ctx.session.scalar(select(Job.id).where(Job.key == key))
-        values["id"] = existing or values["id"]
+        if written is None:  # the key was taken: one more statement, only then
+            values["id"] = await ctx.session.scalar(select(Job.id).where(Job.key == key))
     if _wake not in ctx.after_commit:
         ctx.on_commit(_wake)
     return str(values["id"])

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from cadence.accounts.models import User
-from cadence.booking import holds, rules, service, ticket_types, waitlist
+from cadence.booking import rules, service, ticket_types, waitlist
 from cadence.booking.documents import qr_svg
 from cadence.booking.models import Booking, Ticket
 from cadence.booking.payments import service as payments
@@ -135,8 +135,7 @@ async def book(request: Request, event_id: Id, ctx: CtxDep, login: LoginDep) -> 
     data = await read_form(request)
     event = await events.readable(ctx, event_id=event_id, user=login.user)
     items = [(k[5:], _int(v)) for k, v in data.items() if k.startswith("type_") and _int(v) > 0]
-    await holds.sweep(ctx, event_id=event.id)
-    try:
+    try:  # the booking sweeps lapsed holds itself when there are any
         booking, _ = await service.book(
             ctx,
             event=event,

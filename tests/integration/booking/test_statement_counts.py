@@ -86,11 +86,11 @@ READ = 3
 # The write: BEGIN IMMEDIATE, everything the booking needs in one SELECT, the conditional
 # UPDATE (RETURNING the seats left), then one INSERT each for the booking, its items, its
 # tickets, the audit entry and the live update's event row, the webhooks lookup of the
-# publish hook, and the tickets-email job (INSERT ... ON CONFLICT, then its id).
-FREE_REPEAT = READ + 11
+# publish hook, and the tickets-email job (one INSERT ... ON CONFLICT ... RETURNING).
+FREE_REPEAT = READ + 10
 # A first booking of the person also makes them an attendee (one INSERT) and plans their
-# two reminders (their notification settings, then two keyed jobs of two statements).
-FREE_FIRST = FREE_REPEAT + 1 + 1 + 4
+# two reminders (their notification settings, then two keyed jobs).
+FREE_FIRST = FREE_REPEAT + 1 + 1 + 2
 # A paid booking takes the type's quota too (a second UPDATE), has two items (one INSERT),
 # a payment (one INSERT), no tickets and no tickets email yet.
 PAID = READ + 1 + 1 + 2 + 1 + 1 + 1 + 1 + 1 + 1
