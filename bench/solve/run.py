@@ -5,6 +5,11 @@ infeasible or whose printed figure disagrees with its file fails the whole bench
 
     .venv/bin/python bench/solve/run.py ttp NL8 NL10 --time-limit 60 --seeds 1 2 3
     .venv/bin/python bench/solve/run.py itc2021 ITC2021_Early_1 --time-limit 300 --seeds 1
+    .venv/bin/python bench/solve/run.py ttp-speed NL8 NL10 NL16 --moves 5000000
+
+``ttp-speed`` measures the annealer itself, in this process: the time to load (or compile)
+the kernels, then moves per CPU-second over an iteration-capped run (CPU time, so the
+figure is not distorted by other load on the machine the way wall-clock figures are).
 
 TTP instances: the shared files, then ``instances/`` here (NL12-NL16, see its README), then
 CIRCn / CONn of any even n generated from their defining formulas. Each row also gives the
@@ -105,14 +110,40 @@ def run_itc(name: str, seed: int, limit: float, tmp: Path) -> tuple[int, int]:
     return check.hard, check.objective
 
 
+def ttp_speed(names: list[str], moves: int, seeds: list[int], tmp: Path) -> None:
+    from cadence.solve.ttp.anneal import Annealer, warm_up
+
+    began = time.process_time()
+    wall = warm_up()
+    print(f"kernels ready in {wall:.2f} s wall, {time.process_time() - began:.2f} s CPU "
+          f"(load {load()})")  # fmt: skip
+    print("| instance | moves | seed | distance | CPU s | moves per CPU-second | load |")
+    print("|---|---:|---:|---:|---:|---:|---|")
+    for name in names:
+        inst = read_ttp(ttp_instance(name, tmp))
+        for seed in seeds:
+            annealer = Annealer(inst, seed)
+            cpu = time.process_time()
+            _, dist = annealer.run(time.perf_counter() + 3600, max_iterations=moves)
+            cpu = time.process_time() - cpu
+            rate = annealer.stats.iterations / cpu / 1e6
+            print(f"| {name} | {moves} | {seed} | {dist} | {cpu:.1f} | {rate:.2f} M | "
+                  f"{load()} |", flush=True)  # fmt: skip
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
-    p.add_argument("problem", choices=["ttp", "itc2021"])
+    p.add_argument("problem", choices=["ttp", "itc2021", "ttp-speed"])
     p.add_argument("instances", nargs="+")
     p.add_argument("--time-limit", type=float, default=60.0)
     p.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     p.add_argument("--jobs", type=int, default=1, help="parallel runs (machine has 2 cores)")
+    p.add_argument("--moves", type=int, default=5_000_000, help="ttp-speed: moves per run")
     args = p.parse_args()
+    if args.problem == "ttp-speed":
+        with tempfile.TemporaryDirectory() as d:
+            ttp_speed(args.instances, args.moves, args.seeds[:1], Path(d))
+        return
     with tempfile.TemporaryDirectory() as d, ThreadPoolExecutor(args.jobs) as pool:
         tmp = Path(d)
         if args.problem == "ttp":

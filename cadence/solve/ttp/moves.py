@@ -1,328 +1,237 @@
-"""A TTP schedule held for fast local search, and the five TTSA neighbourhoods with
-incremental (delta) evaluation.
+"""The five TTSA neighbourhoods as compiled kernels with incremental (delta) evaluation.
 
-Encoding: ``rows[t]`` is a list of ``2(n-1) + 2`` small ints, one per round plus a pad at
-each end for "at home before and after the season". A code ``c < n`` means "at home against
-``c``", ``c >= n`` means "away at ``c - n``"; the pads hold ``t`` (home, against nobody).
+Why compiled: the annealer's quality is bounded by moves per second (decision 0014); in
+CPython a move cost 10-20 us, compiled it costs a fraction of a microsecond.
 
-Why this shape: a move is priced from a few subscripts of the rows it touches, without
-copying anything (most moves are rejected). ``tab[t][c1][c2]`` is team t's cost of playing
-code c1 then code c2: the travel between the two venues plus ``REPEAT`` if both games are
-against the same opponent, so one lookup prices a leg's travel and its repeater at once and
-the two are split again exactly (:func:`split`). Streak violations are recounted from a
-team's home-game bitmask (a few big-int operations), and only when a move flips one of its
-home/away flags.
+A move is planned first (:func:`plan_move`: the list of cells it changes, ``(team, round,
+new code)``, read off the schedule before anything changes; no move changes a cell twice),
+then applied cell by cell (:func:`apply_plan`), each change priced in place against its
+current neighbours, so the deltas of adjacent changes add up exactly without any
+bookkeeping of which legs a move touches. Each change re-prices two legs, and, if the cell's
+home/away flag flips, the streak windows that contain it. The old code goes into the plan's
+fourth column; :func:`undo` replays it backwards, which is the rollback of a rejected move.
+The schedule encoding is described in :mod:`cadence.solve.ttp.encoding`.
 
-Each move returns ``(delta, streak_delta, commit, rollback)``: ``delta`` = travel change +
-``REPEAT`` x repeater change; the caller then calls exactly one of ``commit()`` (keep the
-move) or ``rollback()`` (undo whatever pricing already wrote).
+Pricing is one integer: travel + ``REPEAT`` x (repeater legs, counted for both teams), as
+the leg table already holds ``REPEAT`` for two consecutive games against one opponent
+(:func:`cadence.solve.ttp.encoding.leg_table`); :func:`split` takes it apart exactly. Streak
+windows (``window`` equal venues in a row) are counted separately.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from operator import getitem
+import numpy as np
 
-from cadence.solve.ttp.model import Rounds, TTPInstance
+from cadence.solve.ttp.encoding import REPEAT, IntArray
+from cadence.solve.ttp.jit import compiled, inlined
 
-REPEAT = 1 << 40
-"""Weight of one repeater inside a leg's combined cost; far above any travel total."""
-
-Move = tuple[int, int, Callable[[], None], Callable[[], None]]
+SWAP_HOMES, SWAP_ROUNDS, SWAP_TEAMS, PARTIAL_SWAP_ROUNDS, PARTIAL_SWAP_TEAMS = range(5)
+"""Move kinds, the index :func:`plan_move` dispatches on."""
 
 
-def _nothing() -> None:
-    """Rollback of a move priced without touching the schedule."""
+def split(cost: int) -> tuple[int, int]:
+    """(travel, repeater legs) of a combined cost or delta."""
+    rep = (cost + REPEAT // 2) // REPEAT
+    return cost - rep * REPEAT, rep
 
 
-def split(delta: int) -> tuple[int, int]:
-    """(travel, repeaters) of a combined cost or delta."""
-    rep = (delta + REPEAT // 2) // REPEAT
-    return delta - rep * REPEAT, rep
+@inlined
+def _bits(x: int) -> int:
+    """Population count without branches (mispredicted branches dominated the kernel)."""
+    x = x - ((x >> 1) & 0x5555555555555555)
+    x = (x & 0x3333333333333333) + ((x >> 2) & 0x3333333333333333)
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0F
+    return (x * 0x0101010101010101) >> 56 & 0xFF
 
 
-def _streak_counter(window: int, mask: int) -> Callable[[int], int]:
-    """Number of ``window``-long runs of home games plus of away games in a bitmask."""
-    if window == 4:
-
-        def count4(h: int) -> int:
-            a = mask & ~h
-            return (h & h >> 1 & h >> 2 & h >> 3).bit_count() + (
-                a & a >> 1 & a >> 2 & a >> 3
-            ).bit_count()
-
-        return count4
-
-    def count(h: int) -> int:
-        a = mask & ~h
-        hh, aa = h, a
-        for k in range(1, window):
-            hh &= h >> k
-            aa &= a >> k
-        return hh.bit_count() + aa.bit_count()
-
-    return count
+@inlined
+def _runs(h: int, width: int, window: int) -> int:
+    """Streak windows inside a ``width``-bit home/away mask (all home or all away)."""
+    a = ((1 << width) - 1) & ~h
+    hw = h
+    aw = a
+    for s in range(1, window):
+        hw &= h >> s
+        aw &= a >> s
+    return _bits(hw) + _bits(aw)
 
 
-class Schedule:
-    """The current schedule, each team's home-game bitmask and streak-violation count."""
+@compiled
+def apply_plan(
+    rows: IntArray,
+    pos: IntArray,
+    tab: IntArray,
+    window: int,
+    plan: IntArray,
+    size: int,
+    acc: IntArray,
+) -> None:
+    """Apply the planned cells in order; ``acc[0]`` += cost delta, ``acc[1]`` += streak
+    window delta. Keeps each cell's old code in ``plan[x, 3]`` for :func:`undo`."""
+    n = rows.shape[0]
+    nr = rows.shape[1] - 2
+    cost = 0
+    streaks = 0
+    for x in range(size):
+        t = plan[x, 0]
+        r = plan[x, 1]
+        code = plan[x, 2]
+        old = rows[t, r]
+        plan[x, 3] = old
+        p = rows[t, r - 1]
+        q = rows[t, r + 1]
+        cost += tab[t, p, code] + tab[t, code, q] - tab[t, p, old] - tab[t, old, q]
+        if (old < n) != (code < n):
+            # Every window holding round r lies within rounds r-window+1 .. r+window-1.
+            lo = max(1, r - window + 1)
+            hi = min(nr, r + window - 1)
+            h = 0
+            for y in range(lo, hi + 1):
+                h |= np.int64(rows[t, y] < n) << (y - lo)
+            width = hi - lo + 1
+            streaks += _runs(h ^ (1 << (r - lo)), width, window) - _runs(h, width, window)
+        rows[t, r] = code
+        pos[t, code] = r
+    acc[0] += cost
+    acc[1] += streaks
 
-    def __init__(self, instance: TTPInstance, rows: list[list[int]]) -> None:
-        self.n = n = instance.n
-        self.n_rounds = nr = instance.n_rounds
-        d = instance.distance
-        venue = [[t if c < n else c - n for c in range(2 * n)] for t in range(n)]
-        self.opp = opp = [c % n for c in range(2 * n)]
-        self.tab = [
-            [
-                [d[venue[t][a]][venue[t][b]] + REPEAT * (opp[a] == opp[b]) for b in range(2 * n)]
-                for a in range(2 * n)
-            ]
-            for t in range(n)
-        ]
-        self.mask = ((1 << nr) - 1) << 1
-        self.streaks = _streak_counter(instance.max_streak + 1, self.mask)
-        self.rows: list[list[int]] = []
-        self.home: list[int] = []
-        self.strk: list[int] = []
-        self.load(rows)
 
-    def home_bits(self, row: list[int]) -> int:
-        n, h = self.n, 0
-        for r in range(1, self.n_rounds + 1):
-            if row[r] < n:
-                h |= 1 << r
-        return h
+@compiled
+def undo(rows: IntArray, pos: IntArray, plan: IntArray, size: int) -> None:
+    """Restore the cells of the last applied plan, newest first."""
+    for x in range(size - 1, -1, -1):
+        t = plan[x, 0]
+        r = plan[x, 1]
+        rows[t, r] = plan[x, 3]
+        pos[t, plan[x, 3]] = r
 
-    def row_cost(self, t: int, row: list[int]) -> int:
-        """Combined travel + REPEAT x repeaters of one team's row."""
-        return sum(map(getitem, map(self.tab[t].__getitem__, row), row[1:]))
 
-    def load(self, rows: list[list[int]]) -> None:
-        self.rows = [list(r) for r in rows]
-        self.home = [self.home_bits(r) for r in self.rows]
-        self.strk = [self.streaks(h) for h in self.home]
+@inlined
+def _opp(code: int, n: int) -> int:
+    return code - n if code >= n else code
 
-    def totals(self) -> tuple[int, int]:
-        """(travel, violations): violations = streak windows + repeaters (each counted for
-        both teams)."""
-        dist, rep = split(sum(self.row_cost(t, r) for t, r in enumerate(self.rows)))
-        return dist, rep + sum(self.strk)
 
-    def snapshot(self) -> list[list[int]]:
-        return [list(r) for r in self.rows]
+@inlined
+def _columns(rows: IntArray, t: int, k: int, m: int, plan: IntArray, size: int) -> int:
+    """Plan: team t exchanges its games of rounds k and m."""
+    plan[size, 0] = t
+    plan[size, 1] = k
+    plan[size, 2] = rows[t, m]
+    plan[size + 1, 0] = t
+    plan[size + 1, 1] = m
+    plan[size + 1, 2] = rows[t, k]
+    return size + 2
 
-    def rounds(self) -> Rounds:
-        return rounds_from_rows(self.n, self.rows)
 
-    # -- column swaps: SwapHomes, SwapRounds, PartialSwapRounds ------------------------------
+@inlined
+def _games(rows: IntArray, i: int, j: int, r: int, plan: IntArray, size: int) -> int:
+    """Plan: i and j exchange their games of round r; each opponent meets the other team
+    instead, at the same venue."""
+    n = rows.shape[0]
+    a = rows[i, r]
+    b = rows[j, r]
+    oa = _opp(a, n)
+    ob = _opp(b, n)
+    cells = ((oa, rows[oa, r] - i + j), (ob, rows[ob, r] - j + i), (i, b), (j, a))
+    for t, code in cells:
+        plan[size, 0] = t
+        plan[size, 1] = r
+        plan[size, 2] = code
+        size += 1
+    return size
 
-    def _columns(self, teams: Iterable[int], k: int, m: int) -> Move:
-        """Exchange rounds k < m for the given teams (a set closed under opponents)."""
-        rows, tab, home, strk, streaks = self.rows, self.tab, self.home, self.strk, self.streaks
-        bits = (1 << k) | (1 << m)
-        tot = ds = 0
-        if m == k + 1:
-            for t in teams:
-                x = rows[t]
-                tb = tab[t]
-                a0 = x[k - 1]
-                a1 = x[k]
-                a2 = x[m]
-                a3 = x[m + 1]
-                tot += tb[a0][a2] + tb[a2][a1] + tb[a1][a3] - tb[a0][a1] - tb[a1][a2] - tb[a2][a3]
-                h = home[t]
-                if ((h >> k) ^ (h >> m)) & 1:
-                    ds += streaks(h ^ bits) - strk[t]
-        else:
-            for t in teams:
-                x = rows[t]
-                tb = tab[t]
-                a0 = x[k - 1]
-                a1 = x[k]
-                a2 = x[k + 1]
-                c0 = x[m - 1]
-                c1 = x[m]
-                c2 = x[m + 1]
-                tot += (
-                    tb[a0][c1]
-                    + tb[c1][a2]
-                    + tb[c0][a1]
-                    + tb[a1][c2]
-                    - tb[a0][a1]
-                    - tb[a1][a2]
-                    - tb[c0][c1]
-                    - tb[c1][c2]
-                )
-                h = home[t]
-                if ((h >> k) ^ (h >> m)) & 1:
-                    ds += streaks(h ^ bits) - strk[t]
 
-        def commit() -> None:
-            for t in teams:
-                x = rows[t]
-                x[k], x[m] = x[m], x[k]
-                h = home[t]
-                if ((h >> k) ^ (h >> m)) & 1:
-                    home[t] = h ^ bits
-                    strk[t] = streaks(h ^ bits)
+@compiled
+def plan_move(
+    kind: int,
+    i: int,
+    j: int,
+    k: int,
+    m: int,
+    rows: IntArray,
+    pos: IntArray,
+    plan: IntArray,
+    group: IntArray,
+    seen: IntArray,
+    chain: IntArray,
+) -> int:
+    """Plan one TTSA move; returns the number of planned cells (-1: no such move).
 
-        return tot, ds, commit, _nothing
-
-    def swap_homes(self, i: int, j: int) -> Move:
-        """Swap the venues of the two games between i and j (a column swap for i and j)."""
-        n, ri = self.n, self.rows[i]
-        p, q = ri.index(j), ri.index(j + n)
-        return self._columns((i, j), p, q) if p < q else self._columns((i, j), q, p)
-
-    def swap_rounds(self, k: int, m: int) -> Move:
-        """Exchange two whole rounds."""
-        teams = range(self.n)
-        return self._columns(teams, k, m) if k < m else self._columns(teams, m, k)
-
-    def partial_swap_rounds(self, t: int, k: int, m: int) -> Move:
-        """Exchange rounds k and m for t and the smallest set of teams that keeps every
-        round a perfect matching (the teams reachable from t through k's and m's games)."""
-        n, rows = self.n, self.rows
-        group = [t]
-        seen = 1 << t
+    Teams i != j, rounds 1 <= k != m <= 2(n-1); ``group``, ``seen`` (zeros) and ``chain`` are
+    scratch arrays of length n, n and 2(n-1); ``plan`` has ``4 * 2(n-1) + 2n`` rows.
+    """
+    n = rows.shape[0]
+    nr = rows.shape[1] - 2
+    size = 0
+    if kind == 0:  # SwapHomes: the two games of i and j change venues (and rounds)
+        k = pos[i, j]
+        m = pos[i, j + n]
+        size = _columns(rows, i, k, m, plan, size)
+        return _columns(rows, j, k, m, plan, size)
+    if kind == 1:  # SwapRounds
+        for t in range(n):
+            size = _columns(rows, t, k, m, plan, size)
+        return size
+    if kind == 2:  # SwapTeams: whole schedules, except their mutual games
+        for r in range(1, nr + 1):
+            if _opp(rows[i, r], n) != j:
+                size = _games(rows, i, j, r, plan, size)
+        return size
+    if kind == 3:
+        # PartialSwapRounds: rounds k and m for i and the smallest set of teams that keeps
+        # both rounds perfect matchings (those reachable from i through k's and m's games).
+        group[0] = i
+        seen[i] = 1
+        members = 1
         x = 0
-        while x < len(group):
-            row = rows[group[x]]
+        while x < members:
+            t = group[x]
             x += 1
-            for o in (row[k] % n, row[m] % n):
-                if not (seen >> o) & 1:
-                    seen |= 1 << o
-                    group.append(o)
-        return self._columns(group, k, m) if k < m else self._columns(group, m, k)
-
-    # -- team swaps: SwapTeams, PartialSwapTeams -------------------------------------------
-
-    def _swap_team_rounds(self, i: int, j: int, rounds: list[int]) -> Move:
-        """i and j exchange their games (opponent and venue) in the given rounds; each
-        opponent then meets the other team instead, at the same venue.
-
-        Applied in place cell by cell while pricing (each cell priced against its current
-        neighbours, so adjacent changes add up exactly); the move is its own inverse, which
-        is the rollback.
-        """
-        n, rows, tab, home, strk = self.n, self.rows, self.tab, self.home, self.strk
-        opp = self.opp
-        ri, rj = rows[i], rows[j]
-        ti, tj = tab[i], tab[j]
-        ij, ij2 = i + j, i + j + 2 * n
-        whole = len(rounds) > 4
-        tot = 0
-        if whole:
-            tot -= self.row_cost(i, ri) + self.row_cost(j, rj)
-        swap = 0
-        for r in rounds:
-            a = ri[r]
-            b = rj[r]
-            swap |= 1 << r
-            # i's opponent now meets j (code i -> j, same venue), and j's meets i.
-            o = opp[a]
-            x = rows[o]
-            tb = tab[o]
-            c = x[r]
-            c2 = ij - c if c < n else ij2 - c
-            p = x[r - 1]
-            q = x[r + 1]
-            tot += tb[p][c2] + tb[c2][q] - tb[p][c] - tb[c][q]
-            x[r] = c2
-            o = opp[b]
-            x = rows[o]
-            tb = tab[o]
-            c = x[r]
-            c2 = ij - c if c < n else ij2 - c
-            p = x[r - 1]
-            q = x[r + 1]
-            tot += tb[p][c2] + tb[c2][q] - tb[p][c] - tb[c][q]
-            x[r] = c2
-            if not whole:
-                p = ri[r - 1]
-                q = ri[r + 1]
-                tot += ti[p][b] + ti[b][q] - ti[p][a] - ti[a][q]
-                p = rj[r - 1]
-                q = rj[r + 1]
-                tot += tj[p][a] + tj[a][q] - tj[p][b] - tj[b][q]
-            ri[r] = b
-            rj[r] = a
-        if whole:
-            tot += self.row_cost(i, ri) + self.row_cost(j, rj)
-        hi = (home[j] & swap) | (home[i] & ~swap)
-        hj = (home[i] & swap) | (home[j] & ~swap)
-        si = self.streaks(hi) if hi != home[i] else strk[i]
-        sj = self.streaks(hj) if hj != home[j] else strk[j]
-
-        def commit() -> None:
-            home[i], home[j], strk[i], strk[j] = hi, hj, si, sj
-
-        def rollback() -> None:
-            for r in rounds:
-                a = ri[r]
-                b = rj[r]
-                x = rows[opp[a]]
-                c = x[r]
-                x[r] = ij - c if c < n else ij2 - c
-                x = rows[opp[b]]
-                c = x[r]
-                x[r] = ij - c if c < n else ij2 - c
-                ri[r] = b
-                rj[r] = a
-
-        return tot, si + sj - strk[i] - strk[j], commit, rollback
-
-    def swap_teams(self, i: int, j: int) -> Move:
-        """i and j exchange their whole schedules except their two mutual games."""
-        n = self.n
-        ri = self.rows[i]
-        rounds = [r for r in range(1, self.n_rounds + 1) if ri[r] % n != j]
-        return self._swap_team_rounds(i, j, rounds)
-
-    def partial_swap_teams(self, i: int, j: int, r: int) -> Move | None:
-        """i and j exchange their games in round r and in the chain of rounds needed to keep
-        the double round robin (TTSA's PartialSwapTeams); None if r is their mutual game."""
-        n = self.n
-        ri, rj = self.rows[i], self.rows[j]
-        if ri[r] % n == j:
-            return None
-        rounds = [r]
-        v = rj[r]
-        while v != ri[r]:
-            if v % n == i:
-                return None
-            r2 = ri.index(v)
-            rounds.append(r2)
-            v = rj[r2]
-        return self._swap_team_rounds(i, j, rounds)
+            for o in (_opp(rows[t, k], n), _opp(rows[t, m], n)):
+                if seen[o] == 0:
+                    seen[o] = 1
+                    group[members] = o
+                    members += 1
+        for x in range(members):
+            seen[group[x]] = 0
+            size = _columns(rows, group[x], k, m, plan, size)
+        return size
+    # PartialSwapTeams: i and j exchange their games in round k and in the chain of rounds
+    # that keeps the double round robin; impossible if the chain meets their mutual games.
+    if _opp(rows[i, k], n) == j:
+        return -1
+    chain[0] = k
+    links = 1
+    v = rows[j, k]
+    while v != rows[i, k]:
+        if _opp(v, n) == i:
+            return -1
+        r = pos[i, v]
+        chain[links] = r
+        links += 1
+        v = rows[j, r]
+    for x in range(links):
+        size = _games(rows, i, j, chain[x], plan, size)
+    return size
 
 
-def circle_schedule(n: int, perm: list[int]) -> list[list[int]]:
-    """A feasible start for every even n: the circle method with alternating venues,
-    mirrored second half, teams relabelled by ``perm``."""
-    half: list[list[tuple[int, int]]] = []
-    for r in range(n - 1):
-        games = [(n - 1, r) if r % 2 else (r, n - 1)]
-        for k in range(1, n // 2):
-            a, b = (r + k) % (n - 1), (r - k) % (n - 1)
-            games.append((a, b) if k % 2 else (b, a))
-        half.append(games)
-    rounds = half + [[(a, h) for h, a in g] for g in half]
-    return rows_from_rounds(n, [[(perm[h], perm[a]) for h, a in g] for g in rounds])
-
-
-def rows_from_rounds(n: int, rounds: Rounds) -> list[list[int]]:
-    rows = [[t] * (len(rounds) + 2) for t in range(n)]
-    for r, games in enumerate(rounds, start=1):
-        for h, a in games:
-            rows[h][r] = a
-            rows[a][r] = h + n
-    return rows
-
-
-def rounds_from_rows(n: int, rows: list[list[int]]) -> Rounds:
-    out: Rounds = []
-    for r in range(1, len(rows[0]) - 1):
-        out.append([(t, rows[t][r]) for t in range(n) if rows[t][r] < n])
-    return out
+@compiled
+def full_cost(rows: IntArray, tab: IntArray, window: int, out: IntArray) -> None:
+    """Recount from scratch: ``out[0]`` cost (travel + REPEAT x repeaters), ``out[1]``
+    streak windows: what :func:`apply_plan` prices incrementally."""
+    n = rows.shape[0]
+    nr = rows.shape[1] - 2
+    cost = 0
+    streaks = 0
+    for t in range(n):
+        for r in range(nr + 1):
+            cost += tab[t, rows[t, r], rows[t, r + 1]]
+        for s in range(1, nr - window + 2):
+            home = 0
+            for x in range(s, s + window):
+                if rows[t, x] < n:
+                    home += 1
+            if home == 0 or home == window:
+                streaks += 1
+    out[0] = cost
+    out[1] = streaks

@@ -9,7 +9,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import ForkContext, SpawnContext
 from multiprocessing.process import BaseProcess
 
-from cadence.solve.ttp.anneal import Annealer, Progress
+from cadence.solve.ttp.anneal import Annealer, Progress, warm_up
 from cadence.solve.ttp.evaluator import TTPEvaluation, evaluate
 from cadence.solve.ttp.model import Rounds, TTPInstance
 
@@ -114,8 +114,12 @@ def solve_ttp(
     """Best schedule found within ``time_limit`` seconds (wall clock, from this call).
 
     With ``max_iterations`` set and a generous time limit the run is fully reproducible for a
-    given seed; with a time limit only, the same seed replays the same trajectory and the
-    result differs only by how far that trajectory got.
+    given seed (the temperature then follows the move count); with a time limit only, the
+    temperature follows the clock, so the same seed starts alike and then depends on the
+    machine's speed and load.
+
+    The limit includes loading the compiled kernels (about 2 s; on a machine's first run,
+    compiling them: 10-15 s, which may overrun a short limit, see decision 0014).
 
     ``workers=2`` runs a second, independent annealing run (seed offset) in a helper process
     on the other core and keeps the better schedule (ties: this process's); both schedules
@@ -124,6 +128,7 @@ def solve_ttp(
     start = time.perf_counter()
     # Keep a little headroom for the final evaluation and the caller's output.
     deadline = start + max(0.05, time_limit * 0.97 - 0.05)
+    warm_up()  # inside the limit: compiled once per machine, then loaded from the cache
     helper = None
     if workers > 1 and time_limit >= 1.0:
         helper = _start_helper(instance, seed + _HELPER_SEED, deadline, max_iterations)
