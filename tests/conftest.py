@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import text
@@ -16,17 +18,33 @@ from cadence.db import Base
 from cadence.migrate import upgrade_url
 from tests.services import POSTGRES_URL, need, postgres_available
 
+T = TypeVar("T")
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 # Unique per test run, so two runs at once (two terminals, CI and a developer) never share
 # a database.
 RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid()))[:12]
 
 
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to its end from synchronous fixture code.
+
+    A session fixture is set up by whichever test first needs it, and when that is an async
+    test its event loop is already running in this thread, where `asyncio.run` refuses to
+    start another: the coroutine then runs on a loop of its own in a worker thread.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file, copied for each test (much faster than migrating each time)."""
     path = tmp_path_factory.mktemp("sqlite") / "template.db"
-    asyncio.run(upgrade_url(f"sqlite+aiosqlite:///{path}"))
+    run(upgrade_url(f"sqlite+aiosqlite:///{path}"))
     return path
 
 
@@ -53,11 +71,11 @@ def postgres_database() -> Iterator[str]:
     """A PostgreSQL database of this run and worker, migrated once, dropped at the end."""
     need("PostgreSQL", postgres_available())
     name = _pg_worker_url().rpartition("/")[2]
-    asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
-    asyncio.run(upgrade_url(_pg_worker_url()))
+    run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    run(_pg_admin(f'CREATE DATABASE "{name}"'))
+    run(upgrade_url(_pg_worker_url()))
     yield _pg_worker_url()
-    asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def _truncate_all(url: str) -> None:
@@ -80,5 +98,5 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite+aiosqlite:///{path}"
     else:
         url: str = request.getfixturevalue("postgres_database")
-        asyncio.run(_truncate_all(url))
+        run(_truncate_all(url))
         yield url

@@ -7,14 +7,16 @@ import re
 import httpx
 
 from tests.integration.conftest import PASSWORD, make_org, signup
+from tests.integration.web.test_pages import csrf_of
 
 
 async def _browser_login(client: httpx.AsyncClient, email: str) -> None:
-    page = await client.get("/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert token, page.text[:500]
+    """Sign in through the login form as someone new (the last person's cookies are dropped,
+    as a shared browser would after logging out)."""
+    client.cookies.clear()
+    token = await csrf_of(client)
     r = await client.post(
-        "/login", data={"email": email, "password": PASSWORD, "csrf_token": token.group(1)}
+        "/login", data={"email": email, "password": PASSWORD, "csrf_token": token}
     )
     assert r.status_code in (200, 303), r.text[:500]
 
