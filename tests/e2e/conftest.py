@@ -37,10 +37,11 @@ def chromium_path() -> str:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path: str, server: str) -> Iterator[Browser]:
-    """Chromium, started after the server: the server's migration runs an asyncio loop,
-    which Playwright's sync API forbids in this thread once it has started."""
+    """Chromium, per test module: Playwright's sync API keeps an event loop running in this
+    thread while it is open, which would break every async test after it on the same
+    worker. Started after the server, whose migration runs a loop of its own."""
     del server
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
