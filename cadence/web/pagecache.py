@@ -86,6 +86,7 @@ class Entry:
     etag: bytes
     born: float
     stamp: tuple[int, int]
+    route: object = None  # the route that rendered it, so logs and metrics name it on a hit
 
 
 def etag_of(body: bytes) -> bytes:
@@ -376,12 +377,14 @@ class PageCacheMiddleware:
             if age <= cache.ttl + cache.stale:
                 if age > cache.ttl and key not in cache.inflight:
                     self._refresh(key, scope)
+                scope["route"] = entry.route
                 await self._send(entry, inm, send, b"hit", age)
                 return
         waiting = cache.inflight.get(key)
         if waiting is not None:
             entry = await asyncio.shield(waiting)
             if entry is not None:
+                scope["route"] = entry.route
                 await self._send(entry, inm, send, b"hit", monotonic() - entry.born)
                 return
         await self._render(key, self._begin(key), scope, receive, send, inm)
@@ -446,7 +449,9 @@ class PageCacheMiddleware:
                 headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"etag"] + [
                     (b"etag", etag)
                 ]
-                entry = Entry(start["status"], headers, body, etag, monotonic(), stamp)
+                entry = Entry(
+                    start["status"], headers, body, etag, monotonic(), stamp, scope.get("route")
+                )
                 cache.put(key, entry)
         finally:
             if cache.inflight.get(key) is future:

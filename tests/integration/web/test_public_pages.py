@@ -15,6 +15,7 @@ import secrets
 import httpx
 import pytest
 from fastapi import FastAPI
+from prometheus_client import REGISTRY
 from sqlalchemy import text
 
 from cadence.app import create_app
@@ -97,8 +98,12 @@ async def test_the_listing_varies_on_htmx_and_its_filters(client: httpx.AsyncCli
 
 async def test_a_second_request_is_served_from_the_cache(client: httpx.AsyncClient) -> None:
     first = await client.get("/events", headers=HTML)
+    served = {"method": "GET", "route": "/events", "status": "200"}
+    before = REGISTRY.get_sample_value("cadence_http_requests_total", served) or 0.0
     second = await client.get("/events", headers=HTML)
     assert first.headers["x-page-cache"] == "miss" and second.headers["x-page-cache"] == "hit"
+    # A hit is counted under the page's route in /metrics and the access log, not "unmatched".
+    assert REGISTRY.get_sample_value("cadence_http_requests_total", served) == before + 1
     assert first.text == second.text and first.headers["etag"] == second.headers["etag"]
     # The edge still adds its headers to a stored page.
     assert second.headers["x-request-id"] != first.headers["x-request-id"]
