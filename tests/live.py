@@ -56,6 +56,16 @@ def _up(base: str) -> bool:
         return False
 
 
+def wait_healthy(base: str, proc: subprocess.Popen[bytes], deadline: float, log: Path) -> None:
+    """Wait until `base/healthz` answers 200; raise with the log's end if `proc` dies first
+    or `deadline` (a `time.monotonic()` value) passes."""
+    while not _up(base):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            tail = log.read_text()[-3000:] if log.is_file() else f"see {log}"
+            raise RuntimeError(f"{base} did not start:\n{tail}")
+        time.sleep(0.1)
+
+
 def _stop(proc: subprocess.Popen[bytes]) -> None:
     proc.terminate()
     try:
@@ -75,12 +85,14 @@ def web_processes(
     migrate: bool = True,
     timeout: float = 120,
     backlog: int | None = None,
+    pids: dict[str, int] | None = None,
 ) -> Iterator[list[str]]:
     """`count` web processes on one database; their base URLs.
 
     They start in parallel (imports take seconds on a loaded machine). `migrate=False` when
     the database is ready: Alembic cannot run in two threads at once. `timeout` is generous
-    because a loaded 2-core CI machine starts slowly.
+    because a loaded 2-core CI machine starts slowly. `pids` receives each base URL's
+    process id (the benchmarks read their CPU time from /proc).
     """
     if migrate:
         upgrade(database_url)
@@ -91,12 +103,11 @@ def web_processes(
             base, proc = _spawn(log, database_url, extra_env or {}, backlog)
             stack.callback(_stop, proc)
             started.append((base, proc, log))
+            if pids is not None:
+                pids[base] = proc.pid
         deadline = time.monotonic() + timeout
         for base, proc, log in started:
-            while not _up(base):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"{base} did not start:\n{log.read_text()[-3000:]}")
-                time.sleep(0.1)
+            wait_healthy(base, proc, deadline, log)
         yield [base for base, _, _ in started]
 
 

@@ -10,25 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
+from bench.pg import scratch_database
 from cadence.migrate import upgrade_url
+from tests.live import free_port, wait_healthy, web_processes
 
 PASSWORD = "correct horse battery"  # noqa: S105 - benchmark accounts
-ADMIN_URL = os.environ.get(
-    "CADENCE_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-)
 Headers = dict[str, str]
 PIDS: dict[str, int] = {}  # base URL -> server process id, for CPU accounting
 
@@ -50,15 +46,6 @@ def percentile(values: Sequence[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-async def _admin(statement: str) -> None:
-    engine = create_async_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text(statement))
-    finally:
-        await engine.dispose()
-
-
 @contextmanager
 def database(kind: str, name: str) -> Iterator[str]:
     """A fresh, migrated database (PostgreSQL beside the test one, or a SQLite file)."""
@@ -68,66 +55,18 @@ def database(kind: str, name: str) -> Iterator[str]:
         asyncio.run(upgrade_url(url))
         yield url
         return
-    base = ADMIN_URL.rpartition("/")[0]
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    url = f"{base}/{name}"
-    asyncio.run(upgrade_url(url))
-    try:
+    with scratch_database(name, schema="migrations") as url:
         yield url
-    finally:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def _server(url: str, folder: Path) -> Iterator[str]:
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "CADENCE_DATABASE_URL": url,
-        "CADENCE_ENV": "test",
-        "CADENCE_BASE_URL": base,
-        "CADENCE_LOG_LEVEL": "WARNING",
-    }
-    command = [sys.executable, "-m", "uvicorn", "cadence.app:create_app", "--factory"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
-    command += ["--backlog", "4096"]
-    with (folder / f"server-{port}.log").open("wb") as log:
-        proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-        PIDS[base] = proc.pid
-        try:
-            deadline = time.monotonic() + 180
-            while True:
-                try:
-                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"server on {base} did not start; see {log.name}")
-                time.sleep(0.2)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
 
 
 @contextmanager
 def servers(url: str, processes: int) -> Iterator[list[str]]:
     """`processes` web processes on one (migrated) database, each on its own port."""
     folder = Path(tempfile.mkdtemp(prefix="cadence-bench-logs-"))
-    with ExitStack() as stack:
-        yield [stack.enter_context(_server(url, folder)) for _ in range(processes)]
+    with web_processes(
+        folder, processes, database_url=url, migrate=False, timeout=180, backlog=4096, pids=PIDS
+    ) as bases:
+        yield bases
     print(f"server logs: {folder}", file=sys.stderr)
 
 
@@ -210,7 +149,7 @@ http {{
 def nginx_cache(bases: Sequence[str]) -> Iterator[str]:
     """nginx (Debian's package) with a proxy cache in front of the web processes."""
     folder = Path(tempfile.mkdtemp(prefix="cadence-bench-nginx-"))
-    port = _free_port()
+    port = free_port()
     upstreams = " ".join(f"server {b.removeprefix('http://')};" for b in bases)
     conf = folder / "nginx.conf"
     # As root, nginx's workers would run as nobody, who cannot write the private folder.
@@ -219,16 +158,7 @@ def nginx_cache(bases: Sequence[str]) -> Iterator[str]:
     proc = subprocess.Popen(["nginx", "-p", str(folder), "-c", str(conf), "-g", "daemon off;"])
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"nginx did not start; see {folder}/error.log")
-            time.sleep(0.2)
+        wait_healthy(base, proc, time.monotonic() + 30, folder / "error.log")
         yield base
     finally:
         proc.terminate()
