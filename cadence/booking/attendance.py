@@ -9,7 +9,6 @@ reminders again changes nothing.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import cast
 
 from sqlalchemy import Table, func, select, update
@@ -20,9 +19,7 @@ from cadence.booking.models import Booking
 from cadence.calendar.models import Event, EventAttendee
 from cadence.context import Ctx
 from cadence.db import new_id
-from cadence.jobs import enqueue
-from cadence.notify import timing
-from cadence.notify.reminders import REMINDER_JOB, reminder_key, reschedule_reminders
+from cadence.notify.reminders import plan_for_attendee, reschedule_reminders
 
 NOT_READ = "?"  # `rsvp` argument of `attend`: the caller did not read the attendee row
 _ATTENDEES = cast(Table, EventAttendee.__table__)
@@ -58,7 +55,7 @@ async def attend(ctx: Ctx, *, event: Event, user_id: str, rsvp: str | None = NOT
             .execution_options(synchronize_session=False)
         )
     if rsvp in (None, "declined"):  # anyone else who had not declined has reminders already
-        await plan_reminders(ctx, event=event, user_id=user_id)
+        await plan_for_attendee(ctx, event=event, user_id=user_id)
 
 
 async def _add_attendee(ctx: Ctx, *, event_id: str, user_id: str) -> bool:
@@ -77,37 +74,6 @@ async def _add_attendee(ctx: Ctx, *, event_id: str, user_id: str) -> bool:
         .on_conflict_do_nothing(index_elements=["event_id", "user_id"])
     )
     return bool(added.rowcount == 1)  # type: ignore[attr-defined]
-
-
-async def plan_reminders(ctx: Ctx, *, event: Event, user_id: str) -> None:
-    """The person's reminders of the event, exactly as `reschedule_reminders` plans them.
-
-    A recurring event (not sold through the booking engine today) is re-planned in full.
-    """
-    if event.rrule or event.rdates:
-        await reschedule_reminders(ctx, event.id)
-        return
-    now = ctx.now()
-    if event.status == "cancelled" or event.starts_at <= now:
-        return
-    chosen = await timing.settings_for(ctx, [user_id])
-    for minutes in timing.reminder_minutes(chosen.get(user_id)):
-        run_at = event.starts_at - timedelta(minutes=minutes)
-        if run_at < now:
-            continue
-        await enqueue(
-            ctx,
-            REMINDER_JOB,
-            {
-                "event_id": event.id,
-                "user_id": user_id,
-                "start": event.starts_at.isoformat(),
-                "minutes": minutes,
-            },
-            run_at=run_at,
-            key=reminder_key(event.id, user_id, event.starts_at, minutes),
-            org_id=event.org_id,
-        )
 
 
 async def stop_attending_if_unbooked(ctx: Ctx, *, event_id: str, user_id: str) -> None:

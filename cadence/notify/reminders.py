@@ -89,21 +89,42 @@ async def reschedule_reminders(ctx: Ctx, event_id: str) -> int:
                 run_at = occurrence.start - timedelta(minutes=minutes)
                 if run_at < now or (recurring and run_at > now + HORIZON):
                     continue
-                await enqueue(
-                    ctx,
-                    REMINDER_JOB,
-                    {
-                        "event_id": event.id,
-                        "user_id": user_id,
-                        "start": occurrence.start.isoformat(),
-                        "minutes": minutes,
-                    },
-                    run_at=run_at,
-                    key=reminder_key(event.id, user_id, occurrence.start, minutes),
-                    org_id=event.org_id,
-                )
+                await _enqueue_reminder(ctx, event, user_id, occurrence.start, minutes)
                 count += 1
     return count
+
+
+async def plan_for_attendee(ctx: Ctx, *, event: Event, user_id: str) -> None:
+    """One new attendee's reminders, exactly as `reschedule_reminders` plans them, without
+    re-planning everyone else's (a booking adds one attendee to events of hundreds).
+
+    A recurring event is re-planned in full.
+    """
+    if event.rrule or event.rdates:
+        await reschedule_reminders(ctx, event.id)
+        return
+    now = ctx.now()
+    if event.status == "cancelled" or event.starts_at <= now:
+        return
+    chosen = await timing.settings_for(ctx, [user_id])
+    for minutes in timing.reminder_minutes(chosen.get(user_id)):
+        if event.starts_at - timedelta(minutes=minutes) >= now:
+            await _enqueue_reminder(ctx, event, user_id, event.starts_at, minutes)
+
+
+async def _enqueue_reminder(
+    ctx: Ctx, event: Event, user_id: str, start: datetime, minutes: int
+) -> None:
+    """The reminder job of one occurrence for one person; its key makes planning twice
+    harmless."""
+    await enqueue(
+        ctx,
+        REMINDER_JOB,
+        {"event_id": event.id, "user_id": user_id, "start": start.isoformat(), "minutes": minutes},
+        run_at=start - timedelta(minutes=minutes),
+        key=reminder_key(event.id, user_id, start, minutes),
+        org_id=event.org_id,
+    )
 
 
 async def reschedule_for_person(ctx: Ctx, user_id: str) -> int:
