@@ -17,7 +17,7 @@ $(UV):
 # cache once, so no solver run spends its time limit compiling.
 $(VENV)/.installed: $(UV) uv.lock pyproject.toml
 	UV_PYTHON=python3 UV_COMPILE_BYTECODE=1 $(UV) sync --frozen --quiet
-	$(VENV)/bin/python -c "from cadence.solve.ttp.anneal import warm_up; warm_up()"
+	$(VENV)/bin/python -c "from cadence.solve.ttp.solver import warm_up; warm_up()"
 	touch $@
 
 install: $(VENV)/.installed

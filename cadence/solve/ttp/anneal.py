@@ -38,7 +38,7 @@ from cadence.solve.ttp.kernel import (
 from cadence.solve.ttp.model import Rounds, TTPInstance
 from cadence.solve.ttp.moves import full_cost, split
 
-_WEIGHT_STEP = 1.01  # strategic oscillation factor, applied every WEIGHT_PERIOD moves
+WEIGHT_STEP = 1.01  # strategic oscillation factor, applied every WEIGHT_PERIOD moves
 # (decision 0014, round 5: 1.05 -> 1.01 took NL10 at 30M moves from median 62615 to 61084)
 _T_RATIO = 30.0  # initial / final temperature of a cooling cycle
 _STALL = 1_000_000  # moves per team without a new best before a reheat (decision 0014:
@@ -73,7 +73,7 @@ class Annealer:
         t_ratio: float = _T_RATIO,
         stall: int = _STALL,
         first_cycle: float = _FIRST_CYCLE,
-        weight_step: float = _WEIGHT_STEP,
+        weight_step: float = WEIGHT_STEP,
     ) -> None:
         self.first_cycle = first_cycle
         self.t0_scale = t0_scale

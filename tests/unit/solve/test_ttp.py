@@ -4,8 +4,6 @@ reproducibility, time limit, every solver output re-validated, CLI format."""
 from __future__ import annotations
 
 import json
-import math
-import random
 import time
 from pathlib import Path
 
@@ -17,41 +15,18 @@ from hypothesis import strategies as st
 
 from cadence.solve.cli import league
 from cadence.solve.ttp import TTPInstance, evaluate, parse_matrix, solve_ttp
-from cadence.solve.ttp.anneal import Annealer, warm_up
+from cadence.solve.ttp.anneal import Annealer
 from cadence.solve.ttp.encoding import positions, rounds_from_rows
 from cadence.solve.ttp.kernel import random_move
-from cadence.solve.ttp.model import Rounds
 from cadence.solve.ttp.moves import PARTIAL_SWAP_TEAMS, apply_plan, plan_move, split, undo
+from cadence.solve.ttp.solver import warm_up
+from tests.unit.solve.ttp_cases import NL4, NL4_OPTIMAL, circ, random_instance
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _compiled() -> None:
     """Compile (first run on a machine) or load the kernels before any timed test."""
     warm_up()
-
-
-NL4 = """\
-  0 745 665 929
-745   0  80 337
-665  80   0 380
-929 337 380   0
-"""
-
-# Team travel, by hand: 0 -> 0,0,0,2,1,3,0 = 665+80+337+929 = 2011; 1 -> 1,1,2,0,3,1 = 2011;
-# 2 -> 2,0,2,2,2,3,1,2 = 2127; 3 -> 3,1,0,2,3,3,3,3 = 2127. Total 8276 (the NL4 optimum).
-NL4_OPTIMAL: Rounds = [
-    [(0, 2), (1, 3)],
-    [(0, 3), (2, 1)],
-    [(0, 1), (2, 3)],
-    [(2, 0), (3, 1)],
-    [(1, 0), (3, 2)],
-    [(1, 2), (3, 0)],
-]
-
-
-def circ(n: int) -> TTPInstance:
-    rows = [" ".join(str(min(abs(i - j), n - abs(i - j))) for j in range(n)) for i in range(n)]
-    return parse_matrix("\n".join(rows), name=f"CIRC{n}")
 
 
 def test_evaluator_hand_checked_nl4() -> None:
@@ -150,14 +125,6 @@ def test_process_age_is_known_on_linux() -> None:
     age = _process_age()
     assert 0.0 <= age < 24 * 3600
     assert _budget(5.0, 0.0) >= 0.1  # never zero, even when start-up ate the limit
-
-
-def random_instance(n: int, seed: int) -> TTPInstance:
-    """Cities at random points in a square: symmetric, uneven distances (like NL)."""
-    rng = random.Random(seed)
-    pts = [(rng.uniform(0, 1000), rng.uniform(0, 1000)) for _ in range(n)]
-    rows = [" ".join(str(round(math.dist(p, q))) for q in pts) for p in pts]
-    return parse_matrix("\n".join(rows), name=f"RAND{n}")
 
 
 def _start(inst: TTPInstance, seed: int, walk: int) -> Annealer:
