@@ -6,10 +6,12 @@ infeasible or whose printed figure disagrees with its file fails the whole bench
     .venv/bin/python bench/solve/run.py ttp NL8 NL10 --time-limit 60 --seeds 1 2 3
     .venv/bin/python bench/solve/run.py itc2021 ITC2021_Early_1 --time-limit 300 --seeds 1
     .venv/bin/python bench/solve/run.py ttp-speed NL8 NL10 NL16 --moves 5000000
+    .venv/bin/python bench/solve/run.py ttp-beam CIRC10 NL16 --widths 10000 100000 --seeds 1 2 3
 
 ``ttp-speed`` measures the annealer itself, in this process: the time to load (or compile)
 the kernels, then moves per CPU-second over an iteration-capped run (CPU time, so the
 figure is not distorted by other load on the machine the way wall-clock figures are).
+``ttp-beam`` runs single beam searches (decision 0019) of given widths, one per seed.
 
 TTP instances: the shared files, then ``instances/`` here (NL12-NL16, see its README), then
 CIRCn / CONn of any even n generated from their defining formulas. Each row also gives the
@@ -131,15 +133,51 @@ def ttp_speed(names: list[str], moves: int, seeds: list[int], tmp: Path) -> None
                   f"{load()} |", flush=True)  # fmt: skip
 
 
+def ttp_beam(names: list[str], widths: list[int], seeds: list[int], tmp: Path) -> None:
+    """One beam search per (instance, width, seed), in this process, each output re-checked."""
+    from cadence.solve.ttp.beam import BeamSearch
+    from cadence.solve.ttp.beam import warm_up as beam_warm_up
+    from cadence.solve.ttp.encoding import rounds_from_rows
+
+    beam_warm_up()
+    print("| instance | best known | width | seeds | distances | median gap | CPU s per search "
+          "| load |")  # fmt: skip
+    print("|---|---:|---:|---:|---|---:|---:|---|")
+    for name in names:
+        inst = read_ttp(ttp_instance(name, tmp))
+        for width in widths:
+            found: list[int] = []
+            cpu = time.process_time()
+            for seed in seeds:
+                result = BeamSearch(inst, seed).run(width)
+                if result is None:
+                    continue  # every node of some layer was a dead end: reported as missing
+                check = evaluate_ttp(inst, rounds_from_rows(result.rows))
+                if not check.feasible or check.distance != result.distance:
+                    raise SystemExit(f"{name} width {width} seed {seed}: INVALID {check}")
+                found.append(result.distance)
+            cpu = (time.process_time() - cpu) / len(seeds)
+            bk = BEST_TTP.get(name)
+            med = statistics.median(found) if found else None
+            gap = f"{100 * (med - bk) / bk:.2f}%" if bk and med else "-"
+            print(f"| {name} | {bk or '-'} | {width} | {len(seeds)} | {sorted(found)} | {gap} "
+                  f"| {cpu:.2f} | {load()} |", flush=True)  # fmt: skip
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
-    p.add_argument("problem", choices=["ttp", "itc2021", "ttp-speed"])
+    p.add_argument("problem", choices=["ttp", "itc2021", "ttp-speed", "ttp-beam"])
     p.add_argument("instances", nargs="+")
     p.add_argument("--time-limit", type=float, default=60.0)
     p.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     p.add_argument("--jobs", type=int, default=1, help="parallel runs (machine has 2 cores)")
     p.add_argument("--moves", type=int, default=5_000_000, help="ttp-speed: moves per run")
+    p.add_argument("--widths", type=int, nargs="+", default=[10_000], help="ttp-beam widths")
     args = p.parse_args()
+    if args.problem == "ttp-beam":
+        with tempfile.TemporaryDirectory() as d:
+            ttp_beam(args.instances, args.widths, args.seeds, Path(d))
+        return
     if args.problem == "ttp-speed":
         with tempfile.TemporaryDirectory() as d:
             ttp_speed(args.instances, args.moves, args.seeds[:1], Path(d))
