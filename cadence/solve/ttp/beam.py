@@ -333,6 +333,11 @@ RUN_SHARE = 0.25
 one as wide as the budget allows, and progress is reported between them."""
 
 
+GIVE_UP = 3
+"""Searches that all ran into dead ends before the beam gives up on an instance (seen on
+CON16: every node of some layer had no legal game left at width 10k)."""
+
+
 @dataclass
 class BeamOutcome:
     best: BeamResult | None
@@ -376,6 +381,8 @@ def widening_search(
         per_width = (time.perf_counter() - began) / width
         outcome.runs += 1
         outcome.nodes += width * search_.steps
+        if found is None and outcome.best is None and outcome.runs >= GIVE_UP:
+            break  # this instance leads every beam into dead ends: leave it to the annealer
         if found is not None and (outcome.best is None or found.distance < outcome.best.distance):
             outcome.best = found
             if on_best is not None:

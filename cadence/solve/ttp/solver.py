@@ -189,9 +189,9 @@ class _MainSearch:
         if outcome.best is not None:
             self._keep(rounds_from_rows(outcome.best.rows), outcome.best.distance)
 
-    def anneal(self, deadline: float, max_iterations: int | None) -> None:
+    def anneal(self, deadline: float, max_iterations: int | None, weight_step: float) -> None:
         left = None if max_iterations is None else max(1, max_iterations - self.work)
-        annealer = Annealer(self.instance, self.seed)
+        annealer = Annealer(self.instance, self.seed, weight_step=weight_step)
         rounds, distance = annealer.run(deadline, left, self._report)
         self.work += annealer.stats.iterations
         self._keep(rounds, distance)
@@ -227,14 +227,16 @@ def solve_ttp(
     warm_up()  # inside the limit: compiled once per machine, then loaded from the cache
     beams = _beam_fits(instance, deadline - start)
     helper = None
+    helper_step = WEIGHT_STEP if beams else _HELPER_WEIGHT_STEP
     if workers > 1 and time_limit >= 1.0:
-        step = WEIGHT_STEP if beams else _HELPER_WEIGHT_STEP
-        helper = _start_helper(instance, seed + _HELPER_SEED, deadline, max_iterations, step)
+        helper = _start_helper(instance, seed + _HELPER_SEED, deadline, max_iterations, helper_step)
     search = _MainSearch(instance, seed, start, on_progress)
     if beams:
         search.beam(deadline, max_iterations, alone=helper is None)
     if search.distance is None or helper is None:
-        search.anneal(deadline, max_iterations)
+        # The helper anneals with the other weight step of the portfolio.
+        own_step = _HELPER_WEIGHT_STEP if helper and helper_step == WEIGHT_STEP else WEIGHT_STEP
+        search.anneal(deadline, max_iterations, own_step)
     rounds, distance, iterations = search.rounds, search.distance, search.work
     if helper is not None:
         # With an iteration cap the helper may lag (it is reproducible only if awaited).

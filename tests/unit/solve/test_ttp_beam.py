@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from cadence.solve.ttp import TTPInstance, evaluate, parse_matrix, solve_ttp
-from cadence.solve.ttp.beam import BeamSearch, widening_search
+from cadence.solve.ttp.beam import GIVE_UP, BeamSearch, widening_search
 from cadence.solve.ttp.bounds import bound_table, compress, independent_lower_bound, state_of
 from cadence.solve.ttp.encoding import rounds_from_rows
 from cadence.solve.ttp.model import Rounds
@@ -137,3 +137,18 @@ def test_capped_solver_run_with_beam_replays_exactly() -> None:
 def test_too_many_teams_for_the_table_is_refused() -> None:
     with pytest.raises(ValueError, match="up to 16 teams"):
         BeamSearch(circ(18), 0)
+
+
+def con(n: int) -> TTPInstance:
+    return parse_matrix("\n".join(" ".join(str(int(i != j)) for j in range(n)) for i in range(n)))
+
+
+def test_beam_gives_up_on_dead_ends_and_the_run_still_anneals_a_schedule() -> None:
+    """CON16 (all distances 1) leads every beam into dead ends; the searches stop after a
+    few and this process anneals instead, so the run still returns its best schedule."""
+    inst = con(16)
+    outcome = widening_search(inst, 0, deadline=float("inf"), max_nodes=10**8)
+    assert outcome.best is None and outcome.runs == GIVE_UP
+    result = solve_ttp(inst, time_limit=120, seed=1, max_iterations=3_000_000)
+    check = evaluate(inst, result.rounds)
+    assert check.feasible and check.distance == result.distance
