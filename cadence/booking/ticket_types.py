@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -19,7 +19,7 @@ from cadence.booking.models import CapacityPool
 from cadence.calendar.models import Event
 from cadence.context import Ctx
 from cadence.errors import Conflict, InvalidInput, NotFound
-from cadence.time.zones import resolve_local
+from cadence.time.zones import SkippedLocalTime, typed_instant
 
 MAX_QUOTA = 1_000_000
 MAX_PRICE_CENTS = 100_000_000
@@ -49,27 +49,17 @@ def sales_instant(value: datetime | None, field: str) -> datetime | None:
     """A sales start or end as an instant, with the time core's rule for clock changes.
 
     A datetime whose zone is a named zone (what the organiser's page sends: the wall time
-    typed into the form with the event's zone attached) is a local wall time, and
-    `datetime` itself resolves one that falls in a clock change arbitrarily (a skipped time
-    is read with the offset before the change, silently). Resolved here as the time core
-    says instead (`cadence.time.zones.resolve_local`): a time the clocks repeat is its first
-    instance; a time the clocks skip answers 422 naming the first valid time, since a sales
-    window nobody typed is worse than a question. A fixed offset (the API's) is already an
-    instant and passes unchanged.
+    typed into the form with the event's zone attached) is a local wall time, resolved by
+    the time core's rule (`cadence.time.zones.typed_instant`): a repeated time is its first
+    instance, a skipped one answers 422 naming the first valid time. A fixed offset (the
+    API's) is already an instant and passes unchanged.
     """
     if value is None or not isinstance(value.tzinfo, ZoneInfo):
         return value
-    zone = value.tzinfo
-    wall = value.replace(tzinfo=None)
-    instant = resolve_local(wall, zone)
-    shown = instant.astimezone(zone).replace(tzinfo=None)
-    if shown != wall.replace(second=0, microsecond=0):
-        raise InvalidInput(
-            f"{wall:%Y-%m-%d %H:%M} does not exist in {zone.key}: the clocks go forward "
-            f"then. The first time after the change is {shown:%H:%M}.",
-            field=field,
-        )
-    return instant + timedelta(seconds=wall.second, microseconds=wall.microsecond)
+    try:
+        return typed_instant(value, value.tzinfo)
+    except SkippedLocalTime as exc:
+        raise InvalidInput(str(exc), field=field) from exc
 
 
 def _check(pool: CapacityPool) -> None:

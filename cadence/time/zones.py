@@ -233,6 +233,33 @@ def resolve_local(wall: datetime, zone: str | ZoneInfo) -> datetime:
     return from_minute(table.to_utc_scalar(loc))
 
 
+class SkippedLocalTime(ValueError):
+    """A wall time the clocks skip (they go forward over it); ``first_valid`` is the first
+    wall time after the change."""
+
+    def __init__(self, wall: datetime, zone: str, first_valid: datetime) -> None:
+        super().__init__(
+            f"{wall:%Y-%m-%d %H:%M} does not exist in {zone}: the clocks go forward then. "
+            f"The first time after the change is {first_valid:%H:%M}."
+        )
+        self.first_valid = first_valid
+
+
+def typed_instant(wall: datetime, zone: str | ZoneInfo) -> datetime:
+    """The UTC instant of a wall time a person typed in ``zone``: a time the clocks repeat is
+    its first instance (whatever ``fold`` says); a time they skip raises
+    :class:`SkippedLocalTime`, since an instant nobody typed is worse than a question.
+    Seconds are kept.
+    """
+    naive = wall.replace(tzinfo=None, fold=0)
+    instant = resolve_local(naive, zone)
+    key = zone if isinstance(zone, str) else zone.key
+    shown = instant.astimezone(get_zone(key)).replace(tzinfo=None)
+    if shown != naive.replace(second=0, microsecond=0):
+        raise SkippedLocalTime(naive, key, shown)
+    return instant + timedelta(seconds=naive.second, microseconds=naive.microsecond)
+
+
 def to_local(dt: datetime, zone: str | ZoneInfo) -> datetime:
     """An aware datetime shown in ``zone`` (a convenience that validates awareness)."""
     to_minute(dt)

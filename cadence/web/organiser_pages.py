@@ -23,6 +23,7 @@ from cadence.errors import CadenceError, InvalidInput
 from cadence.events import analytics
 from cadence.events import service as events
 from cadence.http.deps import CtxDep
+from cadence.time.zones import SkippedLocalTime, typed_instant
 from cadence.web.session import (
     LoginDep,
     ViewerAccess,
@@ -40,10 +41,16 @@ Id = Annotated[str, Path(max_length=64)]
 
 
 def _local(value: str, zone: str, field: str) -> datetime:
+    """A date and time typed in the organisation's zone, as an instant (the time core's rule
+    for clock changes: a skipped time is refused, naming the first valid one)."""
     try:
-        return datetime.fromisoformat(value).replace(tzinfo=ZoneInfo(zone))
+        wall = datetime.fromisoformat(value)
     except ValueError as exc:
         raise InvalidInput("Give a date and time.", field=field) from exc
+    try:
+        return typed_instant(wall, zone)
+    except SkippedLocalTime as exc:
+        raise InvalidInput(str(exc), field=field) from exc
 
 
 def _count(value: str | None, field: str) -> int:
