@@ -39,6 +39,11 @@ FloatArray = npt.NDArray[np.float64]
 MEMORY = 300 * 1024 * 1024
 """Bytes a search may use for its layers, candidates and history (the widest beam fits)."""
 
+NOISE = 0.5
+"""Tie-breaking noise, in mean distances: enough to order equal ranks at random, small
+enough to keep the bound's order (on NL16, 0.5-1 beat 2)."""
+MAX_NOISE = 8.0
+
 # Column groups of a node row (each n wide), then three scalars.
 LOC, STREAK, LAST, TO_HOST, TO_VISIT, BOUND = range(6)
 DEAD = -1
@@ -300,7 +305,7 @@ class BeamSearch:
         self.history = np.zeros((self.steps, width), dtype=np.int32)
         self._width = width
 
-    def run(self, width: int, noise: float = 0.5) -> BeamResult | None:
+    def run(self, width: int, noise: float = NOISE) -> BeamResult | None:
         """One search; ``noise`` in units of the mean distance. None: every node died."""
         self._buffers(width)
         out = np.zeros(1, dtype=np.int64)
@@ -333,9 +338,10 @@ RUN_SHARE = 0.25
 one as wide as the budget allows, and progress is reported between them."""
 
 
-GIVE_UP = 3
-"""Searches that all ran into dead ends before the beam gives up on an instance (seen on
-CON16: every node of some layer had no legal game left at width 10k)."""
+GIVE_UP = 5
+"""Searches that all ran into dead ends (doubling the noise after each: 0.5 ... 8) before
+the beam gives up on an instance. CON16, where every distance is 1, dies at 0.5 and 1 (every
+node of some layer has no legal game left) and completes at 4."""
 
 
 @dataclass
@@ -365,6 +371,7 @@ def widening_search(
     budget = max(deadline - start, 1e-3)
     width = min(FIRST_WIDTH, cap)
     per_width = 0.0  # seconds per unit of width, from the last search
+    noise = NOISE
     outcome = BeamOutcome(None, 0, 0)
     while True:
         if max_nodes is not None:
@@ -377,12 +384,15 @@ def widening_search(
             if left <= 0 or width < FIRST_WIDTH // 4:
                 break
         began = time.perf_counter()
-        found = search_.run(width)
+        found = search_.run(width, noise)
         per_width = (time.perf_counter() - began) / width
         outcome.runs += 1
         outcome.nodes += width * search_.steps
-        if found is None and outcome.best is None and outcome.runs >= GIVE_UP:
-            break  # this instance leads every beam into dead ends: leave it to the annealer
+        if found is None:
+            # Dead ends everywhere: the ranking steered every node alike; shuffle more.
+            noise = min(noise * 2, MAX_NOISE)
+            if outcome.best is None and outcome.runs >= GIVE_UP:
+                break  # this instance leads every beam into dead ends: leave it to annealing
         if found is not None and (outcome.best is None or found.distance < outcome.best.distance):
             outcome.best = found
             if on_best is not None:

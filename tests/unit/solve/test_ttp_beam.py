@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from cadence.solve.ttp import TTPInstance, evaluate, parse_matrix, solve_ttp
-from cadence.solve.ttp.beam import GIVE_UP, BeamSearch, widening_search
+from cadence.solve.ttp.beam import BeamSearch, widening_search
 from cadence.solve.ttp.bounds import bound_table, compress, independent_lower_bound, state_of
 from cadence.solve.ttp.encoding import rounds_from_rows
 from cadence.solve.ttp.model import Rounds
@@ -143,12 +143,21 @@ def con(n: int) -> TTPInstance:
     return parse_matrix("\n".join(" ".join(str(int(i != j)) for j in range(n)) for i in range(n)))
 
 
-def test_beam_gives_up_on_dead_ends_and_the_run_still_anneals_a_schedule() -> None:
-    """CON16 (all distances 1) leads every beam into dead ends; the searches stop after a
-    few and this process anneals instead, so the run still returns its best schedule."""
+def test_dead_ends_raise_the_noise_until_a_beam_completes() -> None:
+    """CON16 (all distances 1): at the default noise every node of some layer has no legal
+    game left; the widening search doubles the noise after such a search and completes."""
     inst = con(16)
-    outcome = widening_search(inst, 0, deadline=float("inf"), max_nodes=10**8)
-    assert outcome.best is None and outcome.runs == GIVE_UP
-    result = solve_ttp(inst, time_limit=120, seed=1, max_iterations=3_000_000)
+    assert BeamSearch(inst, 0).run(1000) is None
+    outcome = widening_search(inst, 0, deadline=float("inf"), max_nodes=8_000_000)
+    assert outcome.best is not None and outcome.runs > 1
+    check = evaluate(inst, rounds_from_rows(outcome.best.rows))
+    assert check.feasible and check.distance == outcome.best.distance
+
+
+def test_a_run_whose_beams_all_die_still_anneals_a_schedule() -> None:
+    """With a node budget too small for the noisier searches, every beam of this run dies;
+    this process then anneals with the rest of the budget instead."""
+    inst = con(16)
+    result = solve_ttp(inst, time_limit=120, seed=1, max_iterations=3_000_000, workers=1)
     check = evaluate(inst, result.rounds)
     assert check.feasible and check.distance == result.distance
