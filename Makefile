@@ -13,11 +13,12 @@ $(UV):
 
 # The environment comes from uv.lock, exactly: `--frozen` refuses to re-resolve. Bytecode
 # is compiled at install (as pip does), so no run pays for it, even where the environment
-# sets PYTHONDONTWRITEBYTECODE; then the TTP solver's numba kernels are compiled into their
-# cache once, so no solver run spends its time limit compiling.
+# sets PYTHONDONTWRITEBYTECODE; then the league solvers' numba kernels (TTP, season) are
+# compiled into their cache once, so no solver run spends its time limit compiling.
 $(VENV)/.installed: $(UV) uv.lock pyproject.toml
 	UV_PYTHON=python3 UV_COMPILE_BYTECODE=1 $(UV) sync --frozen --quiet
 	$(VENV)/bin/python -c "from cadence.solve.ttp.solver import warm_up; warm_up()"
+	$(VENV)/bin/python -c "from cadence.solve.season.anneal import warm_up; warm_up()"
 	touch $@
 
 install: $(VENV)/.installed

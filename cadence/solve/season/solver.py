@@ -10,8 +10,9 @@ search from the best schedule so far (decision 0010).
 3. If no schedule meets the hard rules, the relaxed model prices them above any soft cost
    and starts from the circle schedule, so the caller always gets a complete schedule with
    the smallest hard violation found; LNS moves to the strict model once hard = 0.
-4. A burst of travel local search (``descent.py``), then LNS until the deterministic budget
-   is spent, with a short burst of local search after each LNS improvement.
+4. Simulated annealing (``anneal.py``, decision 0018) for a share of the budget, then LNS
+   until the deterministic budget is spent, with a short burst of local search
+   (``descent.py``) after each LNS improvement.
 
 Reproducible: one CP-SAT worker, deterministic time limits, seeds drawn from ``seed``; the
 wall clock only guards ``time_limit`` (``SeasonResult.reproducible`` says if it fired).
@@ -26,6 +27,7 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
+from cadence.solve.season import warmup
 from cadence.solve.season.cpsat import SeasonModel
 from cadence.solve.season.descent import descend
 from cadence.solve.season.evaluator import evaluate_season
@@ -50,8 +52,11 @@ WHOLE_SHARE = 0.2
 """Share for optimising the whole model from it (enough to prove small leagues optimal)."""
 WHOLE_MAX_TEAMS = 6
 """Beyond this the whole model with travel is too slow to be worth it; LNS does better."""
-DESCENT_SHARE = 0.2
-"""Share of the budget for the first burst of travel local search."""
+ANNEAL_SHARE = 0.85
+"""Share of the budget for simulated annealing from the first schedule (decision 0018)."""
+LNS_RESERVE = 0.1
+"""Share of the budget always left to LNS after annealing, for its rule-directed repairs
+when the construction took long."""
 BURST_SHARE = 0.02
 """Share for the short burst of local search after each LNS improvement."""
 SUB_DET = 0.25
@@ -169,9 +174,26 @@ def _descend(search: Search, season: Season, share: float) -> None:
     )
 
 
+def _anneal(search: Search, season: Season, share: float) -> None:
+    """Simulated annealing from the best schedule, once the kernels are loaded."""
+    budget = min(search.budget * share, search.left() - search.budget * LNS_RESERVE)
+    if search.best is None or budget <= 0.0 or not warmup.wait(search.over):
+        return
+    from cadence.solve.season.anneal import anneal  # numba: only where it runs (warmup.py)
+
+    search.used += anneal(
+        season,
+        search.best.games,
+        search.rng,
+        budget=budget,
+        stop=search.over,
+        on_better=search.offer,
+    )
+
+
 def _improve(search: Search, season: Season, model: SeasonModel) -> None:
     n, ns = len(season.teams), len(season.slots)
-    _descend(search, season, DESCENT_SHARE)
+    _anneal(search, season, ANNEAL_SHARE)
     sizes = Sizes(slots=min(ns, 6), teams=min(n, 6))
     strict: SeasonModel | None = None if model.relax_hard else model
     while search.best is not None and not search.over():
@@ -205,6 +227,7 @@ def solve_season(
     unless ``time_limit`` cuts the run first (then ``result.reproducible`` is False).
     """
     check_season(season)
+    warmup.start()
     started = time.perf_counter()
     search = Search(
         season,

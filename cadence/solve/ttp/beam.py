@@ -28,9 +28,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from cadence.solve.jit import compiled, inlined
 from cadence.solve.ttp.bounds import MAX_TEAMS, Int32Array, bound_table, compress, state_of
 from cadence.solve.ttp.encoding import IntArray, rows_from_rounds
-from cadence.solve.ttp.jit import compiled, inlined
 from cadence.solve.ttp.kernel import Rng, _uniform
 from cadence.solve.ttp.model import Rounds, TTPInstance
 
@@ -251,6 +251,7 @@ def search(
                 nxt[kept, cols] = 0 if played == full else played
                 nxt[kept, cols + 1] = cur[p, cols + 1] + price[0]
                 nxt[kept, cols + 2] = cur[p, cols + 2] + price[1]
+                # parent, then 4 bits each of team and opponent (n <= 16), then the venue
                 history[step, kept] = (p << 9) | (t << 5) | (o << 1) | home
                 kept += 1
         count = kept

@@ -19,8 +19,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from cadence.solve.jit import compiled, inlined
 from cadence.solve.ttp.encoding import IntArray
-from cadence.solve.ttp.jit import compiled, inlined
 from cadence.solve.ttp.model import TTPInstance
 
 Int32Array = npt.NDArray[np.int32]

@@ -18,8 +18,8 @@ import math
 import numpy as np
 import numpy.typing as npt
 
+from cadence.solve.jit import compiled, inlined
 from cadence.solve.ttp.encoding import REPEAT, IntArray
-from cadence.solve.ttp.jit import compiled, inlined
 from cadence.solve.ttp.moves import apply_plan, plan_move, undo
 
 Rng = npt.NDArray[np.uint64]

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cadence.solve.jit import compiled, inlined
 from cadence.solve.ttp.encoding import REPEAT, IntArray
-from cadence.solve.ttp.jit import compiled, inlined
 
 SWAP_HOMES, SWAP_ROUNDS, SWAP_TEAMS, PARTIAL_SWAP_ROUNDS, PARTIAL_SWAP_TEAMS = range(5)
 """Move kinds, the index :func:`plan_move` dispatches on."""

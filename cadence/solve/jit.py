@@ -1,4 +1,5 @@
-"""How the TTP kernels are compiled, in one place.
+"""How the solvers' numba kernels (the TTP and season annealers, the TTP beam search) are
+compiled, in one place.
 
 - ``cache=True``: compiled once per machine (about 5 CPU-seconds), then loaded from
   ``__pycache__`` beside the source (about 0.4 CPU-seconds).
