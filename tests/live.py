@@ -20,6 +20,9 @@ import httpx
 
 from cadence.migrate import upgrade
 
+KEEP_ALIVE_SECONDS = 30
+"""How long the servers keep an idle connection: longer than any client here keeps one."""
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -42,6 +45,10 @@ def _spawn(
     }
     command = [sys.executable, "-m", "uvicorn", "cadence.app:create_app", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+    # Idle connections outlive the clients' (httpx: 5 s), so a client never sends a request
+    # on a connection the server is closing at that moment (seen as httpx.ReadError under
+    # load, when uvicorn's default of 5 s raced httpx's).
+    command += ["--timeout-keep-alive", str(KEEP_ALIVE_SECONDS)]
     if backlog is not None:
         command += ["--backlog", str(backlog)]
     with log.open("wb") as out:
