@@ -30,7 +30,7 @@ serve: install
 	$(VENV)/bin/cadence serve
 
 test: install
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist worksteal
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -100,3 +100,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         url: str = request.getfixturevalue("postgres_database")
         run(_truncate_all(url))
         yield url
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Start the longest tests first (marked ``slow``): with the workers stealing work from
+    each other (``--dist worksteal``), none is then left running one of them alone at the
+    end of the run."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

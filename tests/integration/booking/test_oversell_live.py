@@ -291,11 +291,13 @@ async def _rush(site: Site) -> None:
     assert rows.tickets == won  # one ticket per seat
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_rush_through_two_processes_on_postgres(postgres_site: Site) -> None:
     asyncio.run(_rush(postgres_site))
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_rush_through_one_process_on_sqlite(sqlite_site: Site) -> None:
     asyncio.run(_rush(sqlite_site))
@@ -437,11 +439,13 @@ async def _churn(site: Site) -> None:
         await _close(clients)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_churn_through_two_processes_on_postgres(postgres_site: Site) -> None:
     asyncio.run(_churn(postgres_site))
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_churn_through_one_process_on_sqlite(sqlite_site: Site) -> None:
     asyncio.run(_churn(sqlite_site))

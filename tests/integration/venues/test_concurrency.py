@@ -158,6 +158,7 @@ def _next_friday_19(zone: ZoneInfo) -> str:
     return datetime.combine(today, datetime.min.time(), zone).replace(hour=19).isoformat()
 
 
+@pytest.mark.slow
 def test_two_server_processes_on_postgresql_never_double_book(
     postgres_database: str, tmp_path: Path
 ) -> None:

@@ -124,6 +124,7 @@ def test_pattern_model_respects_pattern_rules() -> None:
         assert brk <= br1.intp
 
 
+@pytest.mark.slow
 def test_pattern_first_construction_is_feasible_on_early_2() -> None:
     import time
 
