@@ -35,37 +35,15 @@ from cadence.solve.season import (
     Rule,
     Season,
     SeasonResult,
-    Slot,
-    Team,
-    Venue,
     evaluate_season,
     solve_season,
 )
+from cadence.solve.season.ttp_rules import TTP_RULES, ttp_season
 from cadence.solve.ttp import evaluate as evaluate_ttp
 from cadence.solve.ttp import read_instance as read_ttp
 
 sys.path.insert(0, str(Path(__file__).parent))
 from run import BEST_TTP, ttp_instance
-
-TTP_RULES = (
-    Rule("max_consecutive_home", value=3),
-    Rule("max_consecutive_away", value=3),
-    Rule("no_repeaters"),
-    Rule("travel_total", hard=False),
-)
-
-
-def ttp_season(distances: tuple[tuple[int, ...], ...]) -> Season:
-    """The TTP as a season: compact, double round robin, not phased, travel is the cost."""
-    n = len(distances)
-    return Season(
-        teams=tuple(Team(f"T{i}", venue=i) for i in range(n)),
-        slots=tuple(Slot() for _ in range(2 * (n - 1))),
-        venues=tuple(Venue(f"V{i}") for i in range(n)),
-        phased=False,
-        rules=TTP_RULES,
-        distances=distances,
-    )
 
 
 def product_season(distances: tuple[tuple[int, ...], ...]) -> Season:

@@ -20,8 +20,8 @@ and restored if the move is rejected.
 
 Why chunks: numba code cannot read the clock or call back into Python cheaply; the driver
 (:mod:`cadence.solve.season.anneal`) runs a few thousand moves per call at one temperature.
-Random numbers are splitmix64 on the run's own state, so a run replays for a seed and a
-number of moves, whatever else runs in the process.
+Random numbers are the run's own (:mod:`cadence.solve.rng`), so a run replays for a seed
+and a number of moves, whatever else runs in the process.
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ import numpy as np
 import numpy.typing as npt
 
 from cadence.solve.jit import compiled, inlined
+from cadence.solve.rng import Rng, below, uniform
 from cadence.solve.season.encoding import IntArray
 from cadence.solve.season.pricing import clashes, opponent, price_team, totals
 
-Rng = npt.NDArray[np.uint64]
 FloatArray = npt.NDArray[np.float64]
 
 WEIGHT_PERIOD = 512
@@ -47,26 +47,6 @@ SWAP_HOMES, SWAP_SLOTS, SWAP_TEAMS, PARTIAL_SWAP_SLOTS, PARTIAL_SWAP_TEAMS = ran
 """Move kinds (``cum`` gives the cumulative probabilities of the first four)."""
 # Indices into the shape ``shape``: halves (0/1), mirrored (0/1), half, clash (0/1), strict.
 HALVES, MIRRORED, HALF, CLASH, STRICT = range(5)
-
-
-@inlined
-def _next(rng: Rng) -> np.uint64:
-    """splitmix64: the next 64 random bits."""
-    x = rng[0] + np.uint64(0x9E3779B97F4A7C15)
-    rng[0] = x
-    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return np.uint64(x ^ (x >> np.uint64(31)))
-
-
-@inlined
-def _uniform(rng: Rng) -> float:
-    return np.float64(_next(rng) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
-
-
-@inlined
-def _below(rng: Rng, k: int) -> int:
-    return int(_uniform(rng) * k)
 
 
 @inlined
@@ -184,11 +164,11 @@ def _two_slots(rng: Rng, ns: int, shape: IntArray) -> tuple[int, int]:
     pool = half if shape[HALVES] else ns
     if pool < 2:
         return -1, -1
-    k = _below(rng, pool)
-    m = _below(rng, pool - 1)
+    k = below(rng, pool)
+    m = below(rng, pool - 1)
     if m >= k:
         m += 1
-    if shape[HALVES] and not shape[MIRRORED] and _uniform(rng) < 0.5:
+    if shape[HALVES] and not shape[MIRRORED] and uniform(rng) < 0.5:
         k += half
         m += half
     return k, m
@@ -210,14 +190,14 @@ def draw(
     n, ns = rows.shape
     for t in range(n):
         changed[t] = 0
-    u = _uniform(rng)
+    u = uniform(rng)
     kind = 4
     for x in range(4):
         if u < cum[x]:
             kind = x
             break
-    i = _below(rng, n)
-    j = _below(rng, n - 1)
+    i = below(rng, n)
+    j = below(rng, n - 1)
     if j >= i:
         j += 1
     k, m = _two_slots(rng, ns, shape)
@@ -240,7 +220,7 @@ def draw(
     if kind == SWAP_SLOTS and k < 0:
         return False
     if kind == PARTIAL_SWAP_TEAMS:
-        if not _team_chain(rows, i, j, k if k >= 0 else _below(rng, ns), shape, inset):
+        if not _team_chain(rows, i, j, k if k >= 0 else below(rng, ns), shape, inset):
             return False
     elif kind == SWAP_TEAMS:
         for s in range(ns):
@@ -299,27 +279,16 @@ def reprice(
 
 
 @inlined
-def _save(rows: IntArray, q: IntArray, km: IntArray, changed: IntArray, saved: IntArray,
-          saved_q: IntArray, saved_km: IntArray) -> None:  # fmt: skip
+def _copy_changed(changed: IntArray, rows: IntArray, q: IntArray, km: IntArray,
+                  to_rows: IntArray, to_q: IntArray, to_km: IntArray) -> None:  # fmt: skip
+    """Copy the changed teams' rows and prices: aside before a move, back to undo it."""
     for t in range(rows.shape[0]):
         if changed[t]:
-            saved_km[t] = km[t]
+            to_km[t] = km[t]
             for s in range(rows.shape[1]):
-                saved[t, s] = rows[t, s]
+                to_rows[t, s] = rows[t, s]
             for r in range(q.shape[1]):
-                saved_q[t, r] = q[t, r]
-
-
-@inlined
-def _restore(rows: IntArray, q: IntArray, km: IntArray, changed: IntArray, saved: IntArray,
-             saved_q: IntArray, saved_km: IntArray) -> None:  # fmt: skip
-    for t in range(rows.shape[0]):
-        if changed[t]:
-            km[t] = saved_km[t]
-            for s in range(rows.shape[1]):
-                rows[t, s] = saved[t, s]
-            for r in range(q.shape[1]):
-                q[t, r] = saved_q[t, r]
+                to_q[t, r] = q[t, r]
 
 
 @compiled
@@ -355,17 +324,17 @@ def anneal_chunk(
             weight = weight * fl[1] if hard > 0 else max(weight / fl[1], 1.0)
         if not draw(rng, cum, rows, shape, changed, stack, inset, mv):
             continue
-        _save(rows, q, km, changed, saved, saved_q, saved_km)
+        _copy_changed(changed, rows, q, km, saved, saved_q, saved_km)
         apply(rows, mv, shape, changed, inset)
         reprice(rows, changed, dist, rules, tmask, smask, day, venue, shape, q, km, out)
         new_hard = out[0]
         new_cost = out[1]
         if shape[STRICT] and new_hard > hard:
-            _restore(rows, q, km, changed, saved, saved_q, saved_km)
+            _copy_changed(changed, saved, saved_q, saved_km, rows, q, km)
             continue
         delta = (new_cost - cost) + weight * (new_hard - hard)
-        if delta > 0 and _uniform(rng) >= math.exp(-delta / temp):
-            _restore(rows, q, km, changed, saved, saved_q, saved_km)
+        if delta > 0 and uniform(rng) >= math.exp(-delta / temp):
+            _copy_changed(changed, saved, saved_q, saved_km, rows, q, km)
             continue
         st[ACCEPTED] += 1
         hard = new_hard
@@ -403,11 +372,11 @@ def probe(
     for _ in range(count):
         if not draw(rng, cum, rows, shape, changed, stack, inset, mv):
             continue
-        _save(rows, q, km, changed, saved, saved_q, saved_km)
+        _copy_changed(changed, rows, q, km, saved, saved_q, saved_km)
         apply(rows, mv, shape, changed, inset)
         reprice(rows, changed, dist, rules, tmask, smask, day, venue, shape, q, km, out)
         if out[1] > st[CUR_COST]:
             total += out[1] - st[CUR_COST]
             rises += 1
-        _restore(rows, q, km, changed, saved, saved_q, saved_km)
+        _copy_changed(changed, saved, saved_q, saved_km, rows, q, km)
     return total / rises if rises else 0.0

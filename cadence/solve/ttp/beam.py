@@ -29,9 +29,9 @@ import numpy as np
 import numpy.typing as npt
 
 from cadence.solve.jit import compiled, inlined
+from cadence.solve.rng import Rng, uniform
 from cadence.solve.ttp.bounds import MAX_TEAMS, Int32Array, bound_table, compress, state_of
 from cadence.solve.ttp.encoding import IntArray, rows_from_rounds
-from cadence.solve.ttp.kernel import Rng, _uniform
 from cadence.solve.ttp.model import Rounds, TTPInstance
 
 FloatArray = npt.NDArray[np.float64]
@@ -132,7 +132,7 @@ def _select(values: FloatArray, count: int, k: int, rng: Rng) -> float:
     lo = 0
     hi = count - 1
     while lo < hi:
-        pivot = values[lo + int(_uniform(rng) * (hi - lo + 1))]
+        pivot = values[lo + int(uniform(rng) * (hi - lo + 1))]
         i = lo
         j = hi
         while i <= j:
@@ -203,7 +203,7 @@ def search(
                     if not _child(cur, p, n, t, o, home, window, d, tab, price):
                         continue
                     f = cur[p, cols + 1] + price[0] + cur[p, cols + 2] + price[1]
-                    cand_f[found] = f + noise * _uniform(rng)
+                    cand_f[found] = f + noise * uniform(rng)
                     cand_id[found] = (p * n + o) * 2 + home
                     found += 1
         if found == 0:
@@ -367,7 +367,7 @@ def widening_search(
     exceed it), so an iteration-capped run replays exactly whatever the machine's speed.
     """
     start = time.perf_counter()
-    search_ = BeamSearch(instance, seed)
+    beams = BeamSearch(instance, seed)
     cap = BeamSearch.max_width(instance.n)
     budget = max(deadline - start, 1e-3)
     width = min(FIRST_WIDTH, cap)
@@ -376,7 +376,7 @@ def widening_search(
     outcome = BeamOutcome(None, 0, 0)
     while True:
         if max_nodes is not None:
-            if outcome.nodes + width * search_.steps > max_nodes:
+            if outcome.nodes + width * beams.steps > max_nodes:
                 break
         else:
             left = deadline - time.perf_counter()
@@ -385,10 +385,10 @@ def widening_search(
             if left <= 0 or width < FIRST_WIDTH // 4:
                 break
         began = time.perf_counter()
-        found = search_.run(width, noise)
+        found = beams.run(width, noise)
         per_width = (time.perf_counter() - began) / width
         outcome.runs += 1
-        outcome.nodes += width * search_.steps
+        outcome.nodes += width * beams.steps
         if found is None:
             # Dead ends everywhere: the ranking steered every node alike; shuffle more.
             noise = min(noise * 2, MAX_NOISE)

@@ -7,8 +7,8 @@ temperature and does the schedule control, deadline and progress between calls. 
 are a multiple of the weight period, so the weight is updated at the same moves whatever
 the chunk size.
 
-The random numbers are splitmix64 on a one-element ``uint64`` state of the run's own, so a
-run replays exactly for a given seed and move count, whatever else runs in the process.
+The random numbers are the run's own (:mod:`cadence.solve.rng`), so a run replays exactly
+for a given seed and move count, whatever else runs in the process.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from cadence.solve.jit import compiled, inlined
+from cadence.solve.jit import compiled
+from cadence.solve.rng import Rng, below, uniform
 from cadence.solve.ttp.encoding import REPEAT, IntArray
 from cadence.solve.ttp.moves import apply_plan, plan_move, undo
 
-Rng = npt.NDArray[np.uint64]
 FloatArray = npt.NDArray[np.float64]
 
 WEIGHT_PERIOD = 512
@@ -31,26 +31,6 @@ WEIGHT_PERIOD = 512
 # Indices into the run's integer state ``st``.
 CUR_DIST, CUR_VIOL, BEST_DIST, SINCE_BEST, ACCEPTED = range(5)
 NO_BEST = np.iinfo(np.int64).max
-
-
-@inlined
-def _next(rng: Rng) -> np.uint64:
-    """splitmix64: the next 64 random bits."""
-    x = rng[0] + np.uint64(0x9E3779B97F4A7C15)
-    rng[0] = x
-    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return np.uint64(x ^ (x >> np.uint64(31)))
-
-
-@inlined
-def _uniform(rng: Rng) -> float:
-    return np.float64(_next(rng) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
-
-
-@inlined
-def _below(rng: Rng, k: int) -> int:
-    return int(_uniform(rng) * k)
 
 
 @compiled
@@ -71,18 +51,18 @@ def random_move(
     size of its plan (-1: none), its cost and streak deltas in ``acc``."""
     n = rows.shape[0]
     nr = rows.shape[1] - 2
-    u = _uniform(rng)
+    u = uniform(rng)
     kind = 4
     for x in range(4):
         if u < cum[x]:
             kind = x
             break
-    i = _below(rng, n)
-    j = _below(rng, n - 1)
+    i = below(rng, n)
+    j = below(rng, n - 1)
     if j >= i:
         j += 1
-    k = 1 + _below(rng, nr)
-    m = 1 + _below(rng, nr - 1)
+    k = 1 + below(rng, nr)
+    m = 1 + below(rng, nr - 1)
     if m >= k:
         m += 1
     acc[0] = 0
@@ -162,7 +142,7 @@ def anneal_chunk(
         dd = acc[0] - dv * REPEAT
         dv += acc[1]
         delta = dd + weight * dv
-        if delta > 0 and _uniform(rng) >= math.exp(-delta / temp):
+        if delta > 0 and uniform(rng) >= math.exp(-delta / temp):
             undo(rows, pos, plan, size)
             continue
         accepted += 1

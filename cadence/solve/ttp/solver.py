@@ -234,8 +234,8 @@ def solve_ttp(
     if beams:
         search.beam(deadline, max_iterations, alone=helper is None)
     if search.distance is None or helper is None:
-        # The helper anneals with the other weight step of the portfolio.
-        own_step = _HELPER_WEIGHT_STEP if helper and helper_step == WEIGHT_STEP else WEIGHT_STEP
+        # Beside an annealing helper, this process takes the portfolio's other weight step.
+        own_step = _HELPER_WEIGHT_STEP if helper is not None and beams else WEIGHT_STEP
         search.anneal(deadline, max_iterations, own_step)
     rounds, distance, iterations = search.rounds, search.distance, search.work
     if helper is not None:

@@ -29,29 +29,13 @@ from cadence.solve.season.encoding import tables, to_games, to_rows
 from cadence.solve.season.kernel import ACCEPTED, CUR_COST, CUR_HARD, anneal_chunk
 from cadence.solve.season.pricing import clashes
 from cadence.solve.season.roundrobin import start_schedule
+from cadence.solve.season.ttp_rules import TTP_RULES, ttp_season
 
 NL4 = ((0, 745, 665, 929), (745, 0, 80, 337), (665, 80, 0, 380), (929, 337, 380, 0))
 """The TTP's NL4 distances; its optimum (8276) is proven (RobinX)."""
 GROUNDS = tuple(
     Venue(f"Ground {i}", 50.0 + (i * 37 % 23) / 8.0, 4.0 + (i * 53 % 29) / 6.0) for i in range(12)
 )
-TTP_RULES = (
-    Rule("max_consecutive_home", value=3),
-    Rule("max_consecutive_away", value=3),
-    Rule("no_repeaters"),
-    Rule("travel_total", hard=False),
-)
-
-
-def ttp_season(distances: tuple[tuple[int, ...], ...]) -> Season:
-    n = len(distances)
-    return Season(
-        teams=tuple(Team(f"T{i}") for i in range(n)),
-        slots=tuple(Slot() for _ in range(2 * (n - 1))),
-        phased=False,
-        rules=TTP_RULES,
-        distances=distances,
-    )
 
 
 def every_rule(n: int, **shape: bool) -> Season:
